@@ -1,0 +1,66 @@
+"""Start-up time of dlcalc against an empty one-command Typer app, timed side by side.
+
+Run: ``python bench/startup.py [--rounds 30]``. Each round runs every command once, in turn,
+so machine noise hits all of them alike; the figures are medians and the ratio is against
+the empty app of the same round set. Record the printed table in BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PY = sys.executable
+
+CASES = {
+    "empty Typer app (reference)": [PY, str(HERE / "empty_app.py"), "--size", "3"],
+    "dlcalc conv-out --json": [PY, "-m", "dlcalc", "conv-out", "--size", "32", "--kernel", "5", "--json"],
+    "dlcalc conv-out (text)": [PY, "-m", "dlcalc", "conv-out", "--size", "32", "--kernel", "5",
+                               "--no-symbolic"],
+    "dlcalc conv-out --check --json": [PY, "-m", "dlcalc", "conv-out", "--size", "32", "--kernel", "5",
+                                       "--stride", "4", "--check", "28", "--json"],
+}
+TARGETS = {"dlcalc conv-out --json": 1.2}
+
+
+def time_once(argv: list[str]) -> float:
+    env = dict(os.environ, NO_COLOR="1")
+    start = time.perf_counter()
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=30)
+    args = parser.parse_args()
+    for argv in CASES.values():  # warm the file cache and .pyc files
+        time_once(argv)
+    samples: dict[str, list[float]] = {name: [] for name in CASES}
+    for _ in range(args.rounds):
+        for name, argv in CASES.items():
+            samples[name].append(time_once(argv))
+    reference = statistics.median(samples["empty Typer app (reference)"])
+    print(f"{'case':36} {'median ms':>10} {'ratio':>7} {'target':>7}")
+    failed = False
+    for name, values in samples.items():
+        median = statistics.median(values)
+        ratio = median / reference
+        target = TARGETS.get(name)
+        mark = ""
+        if target is not None:
+            mark = f"≤{target}" + (" ✓" if ratio <= target else " ✗")
+            failed |= ratio > target
+        print(f"{name:36} {median * 1000:10.1f} {ratio:7.2f} {mark:>7}")
+    print(f"rounds: {args.rounds}, python {sys.version.split()[0]}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,347 @@
+"""Claimed-vs-correct comparison: the ``--check`` of every command.
+
+Rules (CONTRACT.md, "Checking a claimed answer"):
+
+* A claim written as a decimal with k places is right when the true value rounded to k places
+  equals it, i.e. when the true value lies in ``[claim − ½·10^−k, claim + ½·10^−k)``.
+* Integers compare exactly; so do fractions (``3/4``) and simple expressions (``27/4 + 1``)
+  against an exact answer (against a float answer they get a relative tolerance of 1e-9).
+* ``--rtol``/``--atol`` override all of that: ``|claim − true| ≤ atol + rtol·|true|``.
+* A wrong claim is diagnosed by trying the topic's common mistakes (``Mistake``) and naming the
+  first that reproduces it.
+
+Claims are parsed by a small recursive-descent grammar (numbers, + − * / ^, parentheses), never eval.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from dlcalc.errors import DlcalcError
+from dlcalc.solution import Verdict
+
+Number = int | Fraction | float
+
+MAX_CLAIM_TEXT = 100_000
+FLOAT_RTOL = 1e-9
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claimed number: its text, its value, and how many decimals it was written with."""
+
+    text: str
+    value: Number
+    decimals: int | None = None  # set for a plain decimal literal such as 0.73 or 1.5e-3
+
+    @property
+    def exact(self) -> bool:
+        return not isinstance(self.value, float)
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A common slip and the answer it produces (one value per element of the answer)."""
+
+    description: str  # "what stride 1 gives"
+    values: tuple
+    context: str = ""  # "with stride 4", said before the correct answer
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing claims
+# ---------------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"\s*(?:(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([-+*/^()−×·]))")
+
+
+def parse_claim_number(text: str, option: str = "--check") -> Claim:
+    """Parse one claimed number: ``7``, ``-0.73``, ``1.5e-3``, ``3/4``, ``27/4 + 1``, ``2^-1``."""
+    source = text.strip()
+    if not source:
+        raise DlcalcError("expected a number, got nothing", option)
+    if len(source) > 200:
+        raise DlcalcError(f"a claimed number is limited to 200 characters, got {len(source)}", option)
+    literal = re.fullmatch(r"[-+−]?(\d+\.\d*|\.\d+|\d+)(?:[eE]([+-]?\d+))?", source)
+    if literal:
+        mantissa, exponent = literal.group(1), int(literal.group(2) or 0)
+        if abs(exponent) > 400:
+            raise DlcalcError(f"exponent out of range in {source!r}", option)
+        negative = source[0] in "-−"
+        body = source.lstrip("+-−")
+        if "." in mantissa or literal.group(2):
+            places = len(mantissa.split(".")[1]) if "." in mantissa else 0
+            value = float(body.replace("−", "-"))
+            if not math.isfinite(value):
+                raise DlcalcError(f"{source!r} is out of the range of a float", option)
+            return Claim(source, -value if negative else value, max(places - exponent, 0))
+        return Claim(source, -int(body) if negative else int(body))
+    value = _Expression(source, option).parse()
+    return Claim(source, value)
+
+
+class _Expression:
+    """expr := term (('+'|'−') term)*; term := factor (('*'|'/') factor)*;
+    factor := ('+'|'−') factor | atom ('^' factor)?; atom := number | '(' expr ')'."""
+
+    def __init__(self, text: str, option: str) -> None:
+        self.text, self.option = text, option
+        self.tokens: list[tuple[str, int]] = []
+        pos = 0
+        while pos < len(text):
+            match = _TOKEN.match(text, pos)
+            if not match or match.end() == pos:
+                if text[pos:].strip() == "":
+                    break
+                column = pos + 1 + (len(text[pos:]) - len(text[pos:].lstrip()))
+                raise DlcalcError(f"unexpected {text[column - 1]!r} at column {column} of {text!r}; "
+                                  "a claim is a number, a fraction or + − * / ^ ( ) of numbers", option)
+            self.tokens.append((match.group(1) or match.group(2), match.end()))
+            pos = match.end()
+        self.i = 0
+        self.depth = 0
+
+    def _peek(self) -> str | None:
+        return self.tokens[self.i][0] if self.i < len(self.tokens) else None
+
+    def _next(self) -> str:
+        token = self._peek()
+        if token is None:
+            raise DlcalcError(f"{self.text!r} ends too soon", self.option)
+        self.i += 1
+        return token
+
+    def parse(self) -> Number:
+        value = self._expr()
+        if self._peek() is not None:
+            raise DlcalcError(f"unexpected {self._peek()!r} in {self.text!r}", self.option)
+        return _tidy(value)
+
+    def _expr(self) -> Number:
+        value = self._term()
+        while self._peek() in ("+", "-", "−"):
+            op = self._next()
+            right = self._term()
+            value = value + right if op == "+" else value - right
+        return value
+
+    def _term(self) -> Number:
+        value = self._factor()
+        while self._peek() in ("*", "/", "×", "·"):
+            op = self._next()
+            right = self._factor()
+            if op == "/":
+                if right == 0:
+                    raise DlcalcError(f"division by zero in {self.text!r}", self.option)
+                value = Fraction(value) / Fraction(right) if _exact(value, right) else value / right
+            else:
+                value = value * right
+        return value
+
+    def _factor(self) -> Number:
+        if self._peek() in ("+", "-", "−"):
+            op = self._next()
+            value = self._factor()
+            return -value if op != "+" else value
+        base = self._atom()
+        if self._peek() == "^":
+            self._next()
+            power = self._factor()
+            if not isinstance(power, int) and not (isinstance(power, Fraction) and power.denominator == 1):
+                raise DlcalcError(f"only whole-number powers are allowed in {self.text!r}", self.option)
+            if abs(power) > 64 or (base == 0 and power < 0):
+                raise DlcalcError(f"power out of range in {self.text!r}", self.option)
+            return Fraction(base) ** int(power) if _exact(base) else base ** int(power)
+        return base
+
+    def _atom(self) -> Number:
+        token = self._next()
+        if token == "(":
+            self.depth += 1
+            if self.depth > 50:
+                raise DlcalcError(f"brackets nested too deeply in {self.text[:40]!r}", self.option)
+            value = self._expr()
+            if self._next() != ")":
+                raise DlcalcError(f"missing ')' in {self.text!r}", self.option)
+            self.depth -= 1
+            return value
+        if token[0].isdigit() or token[0] == ".":
+            if any(c in token for c in ".eE"):
+                value = float(token)
+                if not math.isfinite(value):
+                    raise DlcalcError(f"{token!r} is out of the range of a float", self.option)
+                return value
+            return int(token)
+        raise DlcalcError(f"unexpected {token!r} in {self.text!r}", self.option)
+
+
+def _exact(*values: Number) -> bool:
+    return not any(isinstance(v, float) for v in values)
+
+
+def _tidy(value: Number) -> Number:
+    if isinstance(value, Fraction) and value.denominator == 1:
+        return int(value)
+    return value
+
+
+def parse_claim_values(text: str, option: str = "--check") -> list[Claim]:
+    """Parse a claimed list: ``7``, ``7x7``, ``28×28``, ``7,7``, ``[7, 7]``, ``0.5 -1``."""
+    if len(text) > MAX_CLAIM_TEXT:
+        raise DlcalcError(f"a claim is limited to {MAX_CLAIM_TEXT} characters, got {len(text)}", option)
+    body = text.strip()
+    if body.startswith("[") and body.endswith("]"):
+        body = body[1:-1]
+    if not body.strip():
+        raise DlcalcError("expected a value to check, got nothing", option)
+    if re.search(r"\d\s*[x×]\s*[\d(]", body) or ("," in body):
+        parts = re.split(r"\s*[x×,]\s*", body)
+    elif re.fullmatch(r"\s*\S+(\s+\S+)+\s*", body) and all(
+            re.fullmatch(r"[-+−]?[\d.]+(?:[eE][+-]?\d+)?(?:/\d+)?", p) for p in body.split()):
+        parts = body.split()
+    else:
+        parts = [body]
+    return [parse_claim_number(p, option) for p in parts]
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparing
+# ---------------------------------------------------------------------------------------------
+
+
+def accepted_interval(claim: Claim, correct: Number, rtol: float | None = None,
+                      atol: float | None = None) -> tuple[Fraction | float, Fraction | float, str]:
+    """The interval the true value must lie in for the claim to pass, and how it was chosen."""
+    if rtol is not None or atol is not None:
+        tol = (atol or 0.0) + (rtol or 0.0) * abs(float(correct))
+        c = float(claim.value)
+        return c - tol, c + tol, f"|claim − true| ≤ {_short(atol or 0.0)} + {_short(rtol or 0.0)}·|true|"
+    if claim.decimals is not None:
+        half = Fraction(1, 2 * 10**claim.decimals)
+        centre = Fraction(claim.text.replace("−", "-"))
+        return centre - half, centre + half, f"the claim's {claim.decimals} decimal" + (
+            "s" if claim.decimals != 1 else "")
+    if isinstance(correct, float):
+        c = float(claim.value)
+        tol = FLOAT_RTOL * max(abs(correct), 1e-300)
+        return c - tol, c + tol, "relative tolerance 1e-9 against a floating-point answer"
+    return claim.value, claim.value, "exact"
+
+
+def claim_matches(claim: Claim, correct: Number, rtol: float | None = None,
+                  atol: float | None = None) -> bool:
+    """Whether one claimed number is right by the precision rules above."""
+    low, high, how = accepted_interval(claim, correct, rtol, atol)
+    if how == "exact":
+        return Fraction(claim.value) == Fraction(correct)
+    true = Fraction(correct) if not isinstance(low, float) else float(correct)
+    if claim.decimals is not None and rtol is None and atol is None:
+        return low <= true < high
+    return low <= true <= high
+
+
+def _short(value: float) -> str:
+    return f"{value:g}"
+
+
+def _show(value: Number | Fraction) -> str:
+    if isinstance(value, Fraction):
+        if value.denominator == 1:
+            return str(value.numerator)
+        places = _terminating_places(value.denominator)
+        if places is not None and places <= 12:
+            return _decimal_text(value, places)
+        return f"{value.numerator}/{value.denominator}" if value.denominator <= 1000 else f"{float(value):.10g}"
+    if isinstance(value, float):
+        return f"{value:.10g}"
+    return str(value)
+
+
+def _terminating_places(denominator: int) -> int | None:
+    """Decimal places of 1/denominator when it terminates (only factors 2 and 5), else None."""
+    twos = fives = 0
+    while denominator % 2 == 0:
+        denominator //= 2
+        twos += 1
+    while denominator % 5 == 0:
+        denominator //= 5
+        fives += 1
+    return max(twos, fives) if denominator == 1 else None
+
+
+def _decimal_text(value: Fraction, places: int) -> str:
+    scaled = value * 10**places
+    sign = "-" if scaled < 0 else ""
+    whole, frac = divmod(abs(scaled.numerator), 10**places)
+    return f"{sign}{whole}.{frac:0{places}d}"
+
+
+def _show_values(values: Sequence[Number], joiner: str) -> str:
+    return joiner.join(_show(v) for v in values)
+
+
+def check_claim(text: str, correct: Sequence[Number], *, option: str = "--check",
+                rtol: float | None = None, atol: float | None = None,
+                mistakes: Sequence[Mistake] = (), labels: Sequence[str] | None = None,
+                joiner: str = "×") -> Verdict:
+    """Compare a claimed answer (text) with the correct values and build the verdict.
+
+    Args:
+        text: the claim as typed, e.g. ``"28"``, ``"28x28"``, ``"0.73"``.
+        correct: the correct values, one per element (axis, cell, ...).
+        rtol, atol: tolerances that override the precision-aware rule.
+        mistakes: common slips to try when the claim is wrong; the first that reproduces it is named.
+        labels: names for the elements, used to say which one is wrong (e.g. ``["height", "width"]``).
+        joiner: how to print a list of values (``×`` for shapes).
+    """
+    claims = parse_claim_values(text, option)
+    if len(claims) == 1 and len(correct) > 1:
+        claims = claims * len(correct)
+    if len(claims) != len(correct):
+        raise DlcalcError(f"expected 1 or {len(correct)} values, got {len(claims)} in {text!r}", option)
+    claimed_values = [c.value for c in claims]
+    ok = [claim_matches(c, v, rtol, atol) for c, v in zip(claims, correct)]
+    correct_text = _show_values(correct, joiner)
+    claimed_text = text.strip()
+    details: list[str] = []
+    for k, (claim, value, good) in enumerate(zip(claims, correct, ok)):
+        if k > 0 and len(set(c.text for c in claims)) == 1 and len(set(map(str, correct))) == 1:
+            break  # a broadcast claim against equal values: say it once
+        low, high, how = accepted_interval(claim, value, rtol, atol)
+        where = f"{labels[k]}: " if labels and len(correct) > 1 else ""
+        mark = "✓" if good else "✗"
+        if how == "exact":
+            details.append(f"{mark} {where}claimed {claim.text}, correct {_show(value)} (compared exactly)")
+        else:
+            closed = "<" if claim.decimals is not None and rtol is None and atol is None else "≤"
+            details.append(f"{mark} {where}claimed {claim.text}, correct {_show(value)}; accepted by "
+                           f"{how}: {_show(low)} ≤ true {closed} {_show(high)}")
+    passed = all(ok)
+    diagnosis = None
+    if not passed:
+        for mistake in mistakes:
+            if len(mistake.values) != len(claims):
+                continue
+            if all(_reproduces(c, v) for c, v in zip(claims, mistake.values)):
+                context = f"{mistake.context} " if mistake.context else ""
+                diagnosis = (f"{claimed_text} is {mistake.description}; {context}the answer is "
+                             f"{correct_text}")
+                break
+        if diagnosis is None:
+            details.append(f"the correct answer is {correct_text}; no common mistake reproduces "
+                           f"{claimed_text}")
+    claimed_out = claimed_values[0] if len(correct) == 1 else claimed_values
+    correct_out = list(correct)[0] if len(correct) == 1 else list(correct)
+    return Verdict(claimed_out, correct_out, passed, details, diagnosis)
+
+
+def _reproduces(claim: Claim, value: Number) -> bool:
+    """Whether a mistaken value explains a claim (by the same precision rules as a correct one)."""
+    try:
+        return claim_matches(claim, value)
+    except (TypeError, ValueError, OverflowError):
+        return False
