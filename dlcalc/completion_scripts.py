@@ -30,6 +30,7 @@ def write_all(folder: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "completions"
+    default = Path(__file__).resolve().parent.parent / "completions"
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else default
     for written in write_all(target):
         print(written)

@@ -255,7 +255,9 @@ def _show(value: Number | Fraction) -> str:
         places = _terminating_places(value.denominator)
         if places is not None and places <= 12:
             return _decimal_text(value, places)
-        return f"{value.numerator}/{value.denominator}" if value.denominator <= 1000 else f"{float(value):.10g}"
+        if value.denominator <= 1000:
+            return f"{value.numerator}/{value.denominator}"
+        return f"{float(value):.10g}"
     if isinstance(value, float):
         return f"{value:.10g}"
     return str(value)
@@ -304,12 +306,12 @@ def check_claim(text: str, correct: Sequence[Number], *, option: str = "--check"
     if len(claims) != len(correct):
         raise DlcalcError(f"expected 1 or {len(correct)} values, got {len(claims)} in {text!r}", option)
     claimed_values = [c.value for c in claims]
-    ok = [claim_matches(c, v, rtol, atol) for c, v in zip(claims, correct)]
+    ok = [claim_matches(c, v, rtol, atol) for c, v in zip(claims, correct, strict=False)]
     correct_text = _show_values(correct, joiner)
     claimed_text = text.strip()
     details: list[str] = []
-    for k, (claim, value, good) in enumerate(zip(claims, correct, ok)):
-        if k > 0 and len(set(c.text for c in claims)) == 1 and len(set(map(str, correct))) == 1:
+    for k, (claim, value, good) in enumerate(zip(claims, correct, ok, strict=False)):
+        if k > 0 and len({c.text for c in claims}) == 1 and len(set(map(str, correct))) == 1:
             break  # a broadcast claim against equal values: say it once
         low, high, how = accepted_interval(claim, value, rtol, atol)
         where = f"{labels[k]}: " if labels and len(correct) > 1 else ""
@@ -326,7 +328,7 @@ def check_claim(text: str, correct: Sequence[Number], *, option: str = "--check"
         for mistake in mistakes:
             if len(mistake.values) != len(claims):
                 continue
-            if all(_reproduces(c, v) for c, v in zip(claims, mistake.values)):
+            if all(_reproduces(c, v) for c, v in zip(claims, mistake.values, strict=False)):
                 context = f"{mistake.context} " if mistake.context else ""
                 diagnosis = (f"{claimed_text} is {mistake.description}; {context}the answer is "
                              f"{correct_text}")

@@ -104,7 +104,8 @@ def test_solve_stride_range_and_none():
 
 
 def test_solve_size_and_kernel_by_brute_force():
-    for unknown, args in (("size", ["--kernel", "3", "--stride", "2"]), ("kernel", ["--size", "32", "--stride", "2"])):
+    cases = (("size", ["--kernel", "3", "--stride", "2"]), ("kernel", ["--size", "32", "--stride", "2"]))
+    for unknown, args in cases:
         data = run_json("conv-out", *args, "--solve", unknown, "--out", "8")
         values = data["result"]["solutions"][0]
         from dlcalc.core.conv import conv_output_size
@@ -176,8 +177,8 @@ def test_version():
 
 def test_real_subprocess_json_and_error():
     env = dict(os.environ, NO_COLOR="1")
-    ok = subprocess.run([sys.executable, "-m", "dlcalc", "conv-out", "--size", "32", "--kernel", "5", "--json"],
-                        capture_output=True, text=True, env=env, check=False)
+    ok = subprocess.run([sys.executable, "-m", "dlcalc", "conv-out", "--size", "32", "--kernel", "5",
+                         "--json"], capture_output=True, text=True, env=env, check=False)
     assert ok.returncode == 0
     assert json.loads(ok.stdout)["result"]["output_size"] == [28]
     bad = subprocess.run([sys.executable, "-m", "dlcalc", "conv-out", "--size", "-3", "--kernel", "5"],

@@ -21,11 +21,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from dlcalc.errors import DlcalcError
 from dlcalc.parse import parse_int, parse_shape
 from dlcalc.solution import Solution
-from dlcalc.verify import Mistake
+
+if TYPE_CHECKING:
+    from dlcalc.verify import Mistake
 
 Pad = tuple[int, int]
 
@@ -428,7 +431,7 @@ def _output_steps(sol: Solution, spec: ConvSpec, i: int, where: str) -> int:
     if spec.pool and spec.ceil_mode:
         raw = (numerator + stride - 1) // stride + 1
         out = pool_output_size(size, kernel, stride, left, dilation, ceil_mode=True)
-        sol.step(f"Output size, ceil mode{where}", f"O = ⌊(L + 2P − D(K−1) − 1 + (S−1))/S⌋ + 1",
+        sol.step(f"Output size, ceil mode{where}", "O = ⌊(L + 2P − D(K−1) − 1 + (S−1))/S⌋ + 1",
                  f"⌊({sub_num} + ({stride}−1))/{stride}⌋ + 1 = ⌊{numerator + stride - 1}/{stride}⌋ + 1",
                  raw)
         last_start = (raw - 1) * stride
@@ -493,6 +496,8 @@ def common_mistakes(spec: ConvSpec) -> list[Mistake]:
     Each is computed by the same formulas with one thing changed, so the diagnosis can say
     "28 is what stride 1 gives; with stride 4 the answer is 7".
     """
+    from dlcalc.verify import Mistake
+
     found: list[Mistake] = []
     n = spec.naxes
 
@@ -621,7 +626,7 @@ def _solve_request(size: str | None, kernel: str | None, stride: str | None, pad
         if name != unknown and given[name] is None:
             raise DlcalcError(f"is required to solve for the {unknown}", f"--{name}")
         if name == unknown and given[name] is not None:
-            raise DlcalcError(f"is the unknown; leave it out", f"--{name}")
+            raise DlcalcError("is the unknown; leave it out", f"--{name}")
     values: dict[str, tuple[int, ...]] = {}
     for name, text in given.items():
         if name == unknown:

@@ -11,7 +11,7 @@ from dlcalc.core.conv import ConvSpec, axis_output, effective_kernel
 from dlcalc.errors import DlcalcError
 from dlcalc.solution import Solution
 
-L, K, S, P, Pl, Pr, D, OP, O = sp.symbols("L K S P P_l P_r D OP O", integer=True)
+L, K, S, P, Pl, Pr, D, OP = sp.symbols("L K S P P_l P_r D OP", integer=True)
 
 
 def output_size_expression(transposed: bool = False, ceil_mode: bool = False) -> sp.Expr:
