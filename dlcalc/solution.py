@@ -81,6 +81,11 @@ class Solution:
     checks: list[Check] = field(default_factory=list)
     verdict: Verdict | None = None
     answer: str = ""  # one human line summarising the result, e.g. "output size 28×28"
+    display: dict[str, str] = field(default_factory=dict)  # inputs as a person writes them: "32×32"
+
+    def inputs_for_display(self) -> dict[str, Any]:
+        """The inputs for human renderers: the ``display`` text where given, else the value."""
+        return {key: self.display.get(key, value) for key, value in self.inputs.items()}
 
     def step(self, label: str, formula: str = "", substituted: str = "", value: Any = None,
              note: str = "", latex: str | None = None) -> Step:

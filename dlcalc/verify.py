@@ -310,11 +310,12 @@ def check_claim(text: str, correct: Sequence[Number], *, option: str = "--check"
     correct_text = _show_values(correct, joiner)
     claimed_text = text.strip()
     details: list[str] = []
+    said_once = len({c.text for c in claims}) == 1 and len(set(map(str, correct))) == 1
     for k, (claim, value, good) in enumerate(zip(claims, correct, ok, strict=False)):
-        if k > 0 and len({c.text for c in claims}) == 1 and len(set(map(str, correct))) == 1:
+        if k > 0 and said_once:
             break  # a broadcast claim against equal values: say it once
         low, high, how = accepted_interval(claim, value, rtol, atol)
-        where = f"{labels[k]}: " if labels and len(correct) > 1 else ""
+        where = f"{labels[k]}: " if labels and len(correct) > 1 and not said_once else ""
         mark = "✓" if good else "✗"
         if how == "exact":
             details.append(f"{mark} {where}claimed {claim.text}, correct {_show(value)} (compared exactly)")

@@ -309,8 +309,13 @@ def build_spec(size: str, kernel: str, stride: str | None = None, padding: str =
 # ---------------------------------------------------------------------------------------------
 
 
-def _times(values: tuple[int, ...]) -> str:
+def _times(values: tuple) -> str:
     return "×".join(str(v) for v in values)
+
+
+def _per_axis(values: tuple) -> str:
+    """One value when every axis has it (``3``), else one per axis (``3×5``)."""
+    return str(values[0]) if len(set(values)) == 1 else _times(values)
 
 
 def _decimal(q: Fraction) -> str:
@@ -369,6 +374,13 @@ def conv_out(spec: ConvSpec, symbolic: bool = True) -> Solution:
     if spec.pool:
         sol.inputs["pool"] = spec.pool
         sol.inputs["ceil_mode"] = spec.ceil_mode
+    sol.display = {
+        "size": _times(spec.size), "kernel": _per_axis(spec.kernel), "stride": _per_axis(spec.stride),
+        "padding": _per_axis(tuple(str(a) if a == b else f"{a},{b}" for a, b in spec.padding)),
+        "dilation": _per_axis(spec.dilation), "output_padding": _per_axis(spec.output_padding),
+    }
+    if spec.padding_mode != "explicit":
+        sol.display["padding"] = f"{spec.padding_mode} → {sol.display['padding']}"
 
     outputs = [0] * spec.naxes
     dropped = [0] * spec.naxes
@@ -377,7 +389,7 @@ def conv_out(spec: ConvSpec, symbolic: bool = True) -> Solution:
         where = _axes_label(spec, axes)
         if spec.padding_mode == "same":
             _same_step(sol, spec, i, where)
-        out = _output_steps(sol, spec, i, where)
+        out = _output_steps(sol, spec, i, where, _units(spec, axes))
         for j in axes:
             outputs[j] = out
             dropped[j] = dropped_inputs(spec, j, out)
@@ -406,18 +418,24 @@ def _same_step(sol: Solution, spec: ConvSpec, i: int, where: str) -> None:
         return
     out = -(-size // stride)
     total = left + right
-    sol.step(f"TensorFlow SAME padding{where}",
-             "O = ⌈L/S⌉; P_total = max((O−1)·S + D(K−1) + 1 − L, 0); P_left = ⌊P_total/2⌋",
-             f"O = ⌈{size}/{stride}⌉ = {out}; P_total = max(({out}−1)·{stride} + {dilation}·({kernel}−1)"
-             f" + 1 − {size}, 0) = {total}; P_left = {left}, P_right = {right}",
-             [left, right],
+    sol.step(f"TensorFlow SAME: output size{where}", "O = ⌈L/S⌉", f"⌈{size}/{stride}⌉", out)
+    sol.step(f"TensorFlow SAME: total padding{where}", "P = max((O−1)·S + D(K−1) + 1 − L, 0)",
+             f"max(({out}−1)·{stride} + {dilation}·({kernel}−1) + 1 − {size}, 0)", total)
+    sol.step(f"TensorFlow SAME: split{where}", "P_left = ⌊P/2⌋, P_right = P − P_left",
+             f"⌊{total}/2⌋ = {left}, {total} − {left} = {right}", [left, right],
              note="TensorFlow puts the odd pixel on the right/bottom" if left != right else "")
 
 
-def _output_steps(sol: Solution, spec: ConvSpec, i: int, where: str) -> int:
+def _units(spec: ConvSpec, axes: list[int]) -> tuple[str, str]:
+    """What the input positions of these axes are called: ("row", "rows"), ("row or column", ...)."""
+    names = [AXIS_UNITS[spec.naxes][j] for j in axes] if spec.naxes in AXIS_UNITS else ["positions"]
+    return " or ".join(n[:-1] for n in names), " and ".join(names)
+
+
+def _output_steps(sol: Solution, spec: ConvSpec, i: int, where: str, units: tuple[str, str]) -> int:
     size, kernel, stride, dilation = spec.size[i], spec.kernel[i], spec.stride[i], spec.dilation[i]
     left, right = spec.padding[i]
-    units = AXIS_UNITS[spec.naxes][i] if spec.naxes in AXIS_UNITS else "positions"
+    one, many = units
     if spec.transposed:
         op = spec.output_padding[i]
         out = transposed_output_size(size, kernel, stride, left, dilation, op)
@@ -435,22 +453,23 @@ def _output_steps(sol: Solution, spec: ConvSpec, i: int, where: str) -> int:
                  f"⌊({sub_num} + ({stride}−1))/{stride}⌋ + 1 = ⌊{numerator + stride - 1}/{stride}⌋ + 1",
                  raw)
         last_start = (raw - 1) * stride
+        rule = "the last window may not start in the right padding: (O−1)·S < L + P"
         if out != raw:
-            sol.step(f"PyTorch's right-padding rule{where}", "if (O−1)·S ≥ L + P then O = O − 1",
-                     f"({raw}−1)·{stride} = {last_start} ≥ {size} + {left} = {size + left}", out,
-                     note=f"the last window would start in the right padding, so it is removed: "
-                          f"{out}, not {raw}")
+            sol.step(f"PyTorch's right-padding rule{where}", rule,
+                     f"({raw}−1)·{stride} = {last_start} ≥ {size} + {left} = {size + left}, so O = {raw} − 1",
+                     out, note=f"the last window would start in the right padding, so it is removed: "
+                               f"{out}, not {raw}")
         else:
-            sol.step(f"PyTorch's right-padding rule{where}", "if (O−1)·S ≥ L + P then O = O − 1",
+            sol.step(f"PyTorch's right-padding rule{where}", rule,
                      f"({raw}−1)·{stride} = {last_start} < {size} + {left} = {size + left}", out,
-                     note="the last window starts inside the input: no window is removed")
+                     note="the last window starts inside the input or the left padding: none is removed")
         return out
     out = numerator // stride + 1
     quotient = Fraction(numerator, stride)
     note = ""
     if stride > 1:
         if quotient.denominator == 1:
-            note = f"{numerator}/{stride} = {quotient} exactly: every input {units[:-1]} is covered"
+            note = f"{numerator}/{stride} = {quotient} exactly: every input {one} is covered"
         else:
             lost = dropped_inputs(spec, i, out)
             pad_lost = numerator % stride - lost
@@ -458,12 +477,12 @@ def _output_steps(sol: Solution, spec: ConvSpec, i: int, where: str) -> int:
             if lost:
                 note = (f"{numerator}/{stride} = {_decimal(quotient)}: the floor drops "
                         f"{_decimal(quotient - quotient.numerator // quotient.denominator)}, so the "
-                        f"last {lost} input {units if lost > 1 else units[:-1]}{tail} "
+                        f"last {lost} input {many if lost > 1 else one}{tail} "
                         f"{'are' if lost > 1 else 'is'} never covered")
             else:
                 note = (f"{numerator}/{stride} = {_decimal(quotient)}: the floor drops only "
-                        f"{pad_lost} padding {units if pad_lost > 1 else units[:-1]}; every input "
-                        f"{units[:-1]} is covered")
+                        f"{pad_lost} padding {many if pad_lost > 1 else one}; every input "
+                        f"{one} is covered")
     sol.step(f"Output size{where}", f"O = ⌊(L + {pad_sym} − D(K−1) − 1)/S⌋ + 1",
              f"⌊({sub_num})/{stride}⌋ + 1 = ⌊{numerator}/{stride}⌋ + 1 = {numerator // stride} + 1",
              out, note=note)
@@ -508,7 +527,7 @@ def common_mistakes(spec: ConvSpec) -> list[Mistake]:
             return
         found.append(Mistake(description, values, context))
 
-    stride_text = f"with stride {_times(spec.stride)}"
+    stride_text = f"with stride {_per_axis(spec.stride)}"
     if any(s != 1 for s in spec.stride):
         attempt("what stride 1 gives", lambda i: axis_output(replace(spec, stride=(1,) * n), i),
                 stride_text)
@@ -525,7 +544,7 @@ def common_mistakes(spec: ConvSpec) -> list[Mistake]:
                     lambda i: conv_output_size(spec.size[i], spec.kernel[i], spec.stride[i],
                                                (spec.padding[i][0], 0), spec.dilation[i]), pad_text)
     if any(d != 1 for d in spec.dilation):
-        dil_text = f"with dilation {_times(spec.dilation)}"
+        dil_text = f"with dilation {_per_axis(spec.dilation)}"
         attempt("what ignoring the dilation gives (K instead of D(K−1)+1)",
                 lambda i: axis_output(replace(spec, dilation=(1,) * n), i), dil_text)
         attempt("what D·K instead of D(K−1)+1 gives",

@@ -56,5 +56,24 @@ def to_json(solution: Solution) -> str:
         The JSON text; ``json.loads`` of it gives back ``solution.to_dict()`` (non-finite
         floats replaced by strings).
     """
-    data = sanitize(solution.to_dict())
-    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return dumps(sanitize(solution.to_dict())) + "\n"
+
+
+def dumps(value: Any, indent: int = 0) -> str:
+    """JSON indented by two spaces per level, with lists of plain values kept on one line
+    (``"output_size": [28, 28]``), a small matrix on one line and a large one a row per line."""
+    pad, inner = "  " * indent, "  " * (indent + 1)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [f"{inner}{json.dumps(k, ensure_ascii=False)}: {dumps(v, indent + 1)}"
+                 for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(value, list):
+        if all(not isinstance(v, (dict, list)) for v in value):
+            return "[" + ", ".join(json.dumps(v, ensure_ascii=False, allow_nan=False) for v in value) + "]"
+        if all(isinstance(v, list) and all(not isinstance(x, (dict, list)) for x in v) for v in value) and (
+                len(value) <= 1 or sum(len(v) for v in value) <= 64):
+            return "[" + ", ".join(dumps(v) for v in value) + "]"
+        return "[\n" + ",\n".join(inner + dumps(v, indent + 1) for v in value) + "\n" + pad + "]"
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)

@@ -114,7 +114,7 @@ def to_latex(solution: Solution) -> str:
     """
     header = [f"% dlcalc {text_to_latex(solution.command)}: {text_to_latex(solution.title)}"]
     if solution.inputs:
-        inputs = ", ".join(f"{k} = {format_inline(v)}" for k, v in solution.inputs.items())
+        inputs = ", ".join(f"{k} = {format_inline(v)}" for k, v in solution.inputs_for_display().items())
         header.append("% inputs: " + text_to_latex(inputs))
     header.append("% needs \\usepackage{amsmath} and \\usepackage{amssymb}")
 

@@ -62,7 +62,7 @@ def to_markdown(solution: Solution) -> str:
 
     if solution.inputs:
         out += ["**Inputs**", ""]
-        out += [f"- {escape(str(k))} = {_math(v)}" for k, v in solution.inputs.items()]
+        out += [f"- {escape(str(k))} = {_math(v)}" for k, v in solution.inputs_for_display().items()]
         out.append("")
 
     if solution.steps:

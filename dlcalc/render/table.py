@@ -59,11 +59,11 @@ def solution_renderables(solution: Solution) -> list[Any]:
 
     if solution.inputs:
         inputs = Text("Inputs: ", style="bold")
-        blocks = {k for k, v in solution.inputs.items() if "\n" in format_value(v)}
-        scalars = [(k, v) for k, v in solution.inputs.items() if k not in blocks]
+        blocks = {k for k, v in solution.inputs_for_display().items() if "\n" in format_value(v)}
+        scalars = [(k, v) for k, v in solution.inputs_for_display().items() if k not in blocks]
         inputs.append(", ".join(f"{k} = {format_value(v)}" for k, v in scalars))
         parts.append(inputs)
-        for key, value in solution.inputs.items():
+        for key, value in solution.inputs_for_display().items():
             if key in blocks:
                 parts.append(Padding(_key_value(str(key), value), (0, 0, 0, 2)))
 

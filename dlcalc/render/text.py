@@ -82,8 +82,8 @@ def to_text(solution: Solution, width: int = 100) -> str:
     """
     out: list[str] = [f"{solution.command}: {solution.title}"]
 
-    inline = [(k, v) for k, v in solution.inputs.items() if not _multiline(v)]
-    blocks = [(k, v) for k, v in solution.inputs.items() if _multiline(v)]
+    inline = [(k, v) for k, v in solution.inputs_for_display().items() if not _multiline(v)]
+    blocks = [(k, v) for k, v in solution.inputs_for_display().items() if _multiline(v)]
     if solution.inputs:
         line = "Inputs:"
         if inline:

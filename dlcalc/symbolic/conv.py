@@ -34,8 +34,10 @@ def check_output_size(sol: Solution, spec: ConvSpec, i: int, out: int, where: st
     """Add a ✓ line: the symbolic formula, evaluated by sympy, gives the same output size."""
     expr = output_size_expression(spec.transposed, bool(spec.pool and spec.ceil_mode))
     value = expr.subs(_values(spec, i))
+    at = ", ".join(f"{symbol}={number}" for symbol, number in _values(spec, i).items()
+                   if symbol in expr.free_symbols)
     sol.check(f"symbolic formula{where}", "sympy", bool(value == out),
-              f"{sp.sstr(expr)} evaluates to {value}")
+              f"the formula as a sympy expression, evaluated at {at}, gives {value}")
     if spec.padding_mode == "same" and spec.convention == "tf":
         total = sp.Max((sp.ceiling(L / S) - 1) * S + D * (K - 1) + 1 - L, 0).subs(_values(spec, i))
         got = sum(spec.padding[i])
@@ -110,6 +112,8 @@ def solve(spec_values: dict[str, tuple[int, ...]], unknown: str, target: tuple[i
     sol.inputs = {k: list(v) for k, v in spec_values.items()}
     sol.inputs["solve"] = unknown
     sol.inputs["out"] = list(target)
+    sol.display = {k: "×".join(map(str, v)) if len(set(v)) > 1 else str(v[0]) for k, v in sol.inputs.items()
+                   if isinstance(v, list)}
     per_axis: list[dict] = []
     symbols = {"size": "L", "kernel": "K", "stride": "S", "padding": "P", "dilation": "D"}
     x = symbols[unknown]

@@ -1,0 +1,10 @@
+_dlcalc_completion() {
+    local IFS=$'
+'
+    COMPREPLY=( $( env COMP_WORDS="${COMP_WORDS[*]}" \
+                   COMP_CWORD=$COMP_CWORD \
+                   _DLCALC_COMPLETE=complete_bash $1 ) )
+    return 0
+}
+
+complete -o default -F _dlcalc_completion dlcalc

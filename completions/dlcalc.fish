@@ -1,0 +1,1 @@
+complete --command dlcalc --no-files --arguments "(env _DLCALC_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) dlcalc)" --condition "env _DLCALC_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) dlcalc"
