@@ -6,25 +6,48 @@ record the steps as you go); the renderers in :mod:`dlcalc.render` only read it.
 Text fields (``formula``, ``substituted``, ``detail``) are plain Unicode math such as
 ``O = ⌊(L + 2P − D(K−1) − 1)/S⌋ + 1``; the LaTeX renderer translates the symbols, or
 uses ``Step.latex`` when a step supplies its own.
+
+These are plain slotted classes rather than dataclasses: this module is on every command's
+start-up path, and dataclass creation costs more than the rest of it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any
 
 
-@dataclass
-class Step:
-    """One line of worked solution: formula, the numbers put in, and what it gives."""
+class _Record:
+    """Equality and repr from ``__slots__`` (what a dataclass would give)."""
 
-    label: str
-    formula: str = ""
-    substituted: str = ""
-    value: Any = None
-    note: str = ""
-    latex: str | None = None  # full LaTeX for the line, when the automatic translation won't do
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and all(
+            getattr(self, name) == getattr(other, name) for name in self.__slots__)
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__name__}({fields})"
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class Step(_Record):
+    """One line of worked solution: formula, the numbers put in, and what it gives.
+
+    ``latex`` is the full LaTeX of the line, for when the automatic translation won't do.
+    """
+
+    __slots__ = ("label", "formula", "substituted", "value", "note", "latex")
+
+    def __init__(self, label: str, formula: str = "", substituted: str = "", value: Any = None,
+                 note: str = "", latex: str | None = None) -> None:
+        self.label = label
+        self.formula = formula
+        self.substituted = substituted
+        self.value = value
+        self.note = note
+        self.latex = latex
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -36,28 +59,36 @@ class Step:
         }
 
 
-@dataclass
-class Check:
+class Check(_Record):
     """An independent confirmation of the result (sympy, brute force, exact arithmetic...)."""
 
-    name: str
-    method: str
-    passed: bool
-    detail: str = ""
+    __slots__ = ("name", "method", "passed", "detail")
+
+    def __init__(self, name: str, method: str, passed: bool, detail: str = "") -> None:
+        self.name = name
+        self.method = method
+        self.passed = passed
+        self.detail = detail
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "method": self.method, "passed": self.passed, "detail": self.detail}
 
 
-@dataclass
-class Verdict:
-    """The outcome of ``--check``: the claim against the computed answer."""
+class Verdict(_Record):
+    """The outcome of ``--check``: the claim against the computed answer.
 
-    claimed: Any
-    correct: Any
-    passed: bool
-    details: list[str] = field(default_factory=list)
-    diagnosis: str | None = None  # the named mistake that reproduces a wrong claim
+    ``diagnosis`` names the common mistake that reproduces a wrong claim, when one does.
+    """
+
+    __slots__ = ("claimed", "correct", "passed", "details", "diagnosis")
+
+    def __init__(self, claimed: Any, correct: Any, passed: bool, details: list[str] | None = None,
+                 diagnosis: str | None = None) -> None:
+        self.claimed = claimed
+        self.correct = correct
+        self.passed = passed
+        self.details = list(details or [])
+        self.diagnosis = diagnosis
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,19 +100,33 @@ class Verdict:
         }
 
 
-@dataclass
-class Solution:
-    """Everything one command run produced; ``to_dict`` is the ``--json`` object."""
+class Solution(_Record):
+    """Everything one command run produced; ``to_dict`` is the ``--json`` object.
 
-    command: str
-    title: str
-    inputs: dict[str, Any] = field(default_factory=dict)
-    steps: list[Step] = field(default_factory=list)
-    result: dict[str, Any] = field(default_factory=dict)
-    checks: list[Check] = field(default_factory=list)
-    verdict: Verdict | None = None
-    answer: str = ""  # one human line summarising the result, e.g. "output size 28×28"
-    display: dict[str, str] = field(default_factory=dict)  # inputs as a person writes them: "32×32"
+    Args:
+        command: the subcommand name, e.g. ``"conv-out"``.
+        title: what was solved, e.g. ``"output size of a convolution"``.
+        inputs: the inputs as JSON values.
+        steps, result, checks, verdict: what was computed, how, and how it was judged.
+        answer: one human line summarising the result, e.g. ``"output size 28×28"``.
+        display: inputs as a person writes them (``"32×32"``), for the human renderers.
+    """
+
+    __slots__ = ("command", "title", "inputs", "steps", "result", "checks", "verdict", "answer", "display")
+
+    def __init__(self, command: str, title: str, inputs: dict[str, Any] | None = None,
+                 steps: list[Step] | None = None, result: dict[str, Any] | None = None,
+                 checks: list[Check] | None = None, verdict: Verdict | None = None, answer: str = "",
+                 display: dict[str, str] | None = None) -> None:
+        self.command = command
+        self.title = title
+        self.inputs = dict(inputs or {})
+        self.steps = list(steps or [])
+        self.result = dict(result or {})
+        self.checks = list(checks or [])
+        self.verdict = verdict
+        self.answer = answer
+        self.display = dict(display or {})
 
     def inputs_for_display(self) -> dict[str, Any]:
         """The inputs for human renderers: the ``display`` text where given, else the value."""
@@ -118,21 +163,19 @@ class Solution:
 def jsonable(value: Any) -> Any:
     """Convert a value to something ``json.dumps`` writes faithfully.
 
-    Fractions that are whole become ints; other fractions become floats at full precision
-    (their exact form is kept as a string under the key's ``_exact`` sibling by callers
-    that need it). Tuples become lists; numpy scalars and arrays become Python numbers and lists.
+    Fractions that are whole become ints, other fractions floats at full precision; tuples
+    become lists; numpy scalars and arrays become Python numbers and lists (found by duck
+    typing, so neither fractions nor numpy is imported here).
     """
-    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
+    if value is None or isinstance(value, (bool, int, float, str)):
         return value
-    if isinstance(value, float):
-        return value
-    if isinstance(value, Fraction):
-        return value.numerator if value.denominator == 1 else float(value)
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
+    if type(value).__name__ == "Fraction":
+        return value.numerator if value.denominator == 1 else float(value)
     tolist = getattr(value, "tolist", None)
-    if callable(tolist):  # numpy arrays and scalars, without importing numpy
+    if callable(tolist):  # numpy arrays and scalars
         return jsonable(tolist())
     return str(value)

@@ -195,3 +195,26 @@ def test_pool_padding_limit():
     with pytest.raises(DlcalcError, match="more than half"):
         build_spec("8", "2", None, "2", pool="max")
     assert build_spec("8", "3", None, "1", pool="max").output_size() == (3,)
+
+
+def test_huge_axes_are_counted_quickly():
+    import time
+
+    start = time.perf_counter()
+    for size, kernel, stride in ((10**9, 7, 3), (10**12 + 5, 3, 1), (999_999_937, 5, 2)):
+        expected = (size - kernel) // stride + 1
+        assert count_window_positions(size, kernel, stride, (0, 0)) == expected
+        assert count_window_positions(size, kernel, stride, (1, 1), ceil_mode=True) == pool_output_size(
+            size, kernel, stride, 1, 1, True)
+    assert count_transposed_positions(10**7, 3, 2, 1) == transposed_output_size(10**7, 3, 2, 1)
+    assert time.perf_counter() - start < 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 3000), st.integers(1, 5), st.integers(1, 4), st.integers(0, 2), st.booleans())
+def test_bisection_agrees_with_walking(size, kernel, stride, padding, ceil):
+    if kernel > size + 2 * padding or (ceil and padding > kernel // 2):
+        return
+    walked = count_window_positions(size, kernel, stride, (padding, padding), 1, ceil, walk_limit=10**9)
+    bisected = count_window_positions(size, kernel, stride, (padding, padding), 1, ceil, walk_limit=3)
+    assert walked == bisected

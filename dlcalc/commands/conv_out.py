@@ -1,7 +1,5 @@
 """``dlcalc conv-out``: output size of a convolution, transposed convolution or pooling layer."""
 
-from __future__ import annotations
-
 from enum import Enum
 from typing import Annotated
 

@@ -19,8 +19,6 @@ the sympy cross-checks live in :mod:`dlcalc.symbolic.conv`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from dlcalc.errors import DlcalcError
@@ -118,40 +116,62 @@ def _sides(padding: int | Pad) -> Pad:
 # ---------------------------------------------------------------------------------------------
 
 
-def count_window_positions(size: int, kernel: int, stride: int, padding: Pad, dilation: int = 1,
-                           ceil_mode: bool = False) -> int:
-    """Slide a window along the padded axis and count where it may stand (no formula used).
+def window_allowed(index: int, size: int, span: int, stride: int, padding: Pad,
+                   ceil_mode: bool = False) -> bool:
+    """Whether window ``index`` (starting at ``index·S`` in padded coordinates) may stand.
 
-    A window starts at ``i·S`` in padded coordinates. It counts when it fits inside the padded
-    input; in ceil mode also a window that overhangs the end, provided the previous window left
-    some of the input uncovered and it starts before the right padding (PyTorch's rule).
+    It may when it fits inside the padded input; in ceil mode also when it overhangs the end,
+    provided the window before it left part of the padded input uncovered and it does not start
+    in the right padding (PyTorch's rule). No output-size formula is used.
     """
     left, right = padding
     padded = size + left + right
+    start = index * stride
+    if start + span <= padded:
+        return True
+    return ceil_mode and start - stride + span < padded and start < size + left
+
+
+def count_window_positions(size: int, kernel: int, stride: int, padding: Pad, dilation: int = 1,
+                           ceil_mode: bool = False, walk_limit: int = 100_000) -> int:
+    """Count the windows that may stand on the padded axis, by trying window after window.
+
+    The allowed windows are always the first n (a window that does not fit rules out the ones
+    after it), so past ``walk_limit`` windows the end is found by doubling and bisection on
+    :func:`window_allowed` instead of walking, which keeps a 10⁹-long axis instant.
+    """
     span = effective_kernel(kernel, dilation)
-    count = 0
-    start = 0
-    while start < padded:
-        fits = start + span <= padded
-        overhang_ok = (ceil_mode and not fits and start - stride + span < padded
-                       and start < size + left)
-        if fits or overhang_ok:
-            count += 1
+    if not window_allowed(0, size, span, stride, padding, ceil_mode):
+        return 0
+    count = 1
+    while count < walk_limit and window_allowed(count, size, span, stride, padding, ceil_mode):
+        count += 1
+    if count < walk_limit:
+        return count
+    low, high = count - 1, count  # window low is allowed; find one that is not
+    while window_allowed(high, size, span, stride, padding, ceil_mode):
+        low, high = high, 2 * high
+    while high - low > 1:
+        middle = (low + high) // 2
+        if window_allowed(middle, size, span, stride, padding, ceil_mode):
+            low = middle
         else:
-            break
-        start += stride
-    return count
+            high = middle
+    return high
 
 
 def count_transposed_positions(size: int, kernel: int, stride: int, padding: int, dilation: int = 1,
-                               output_padding: int = 0) -> int:
+                               output_padding: int = 0, scatter_limit: int = 1_000_000) -> int:
     """Scatter every input element through every kernel tap and measure the touched span.
 
     Input position ``i`` and tap ``k`` write to ``i·S + k·D`` of the full output; the result is
     the full span, cropped by ``padding`` on each side, plus ``output_padding`` on one side.
+    Beyond ``scatter_limit`` writes only the first and last input elements are scattered (they
+    bound the span).
     """
-    touched = {i * stride + k * dilation for i in range(size) for k in range(kernel)}
-    return max(touched) + 1 - 2 * padding + output_padding
+    inputs = range(size) if size * kernel <= scatter_limit else (0, size - 1)
+    touched = {i * stride + k * dilation for i in inputs for k in range(kernel)}
+    return max(touched) - min(touched) + 1 - 2 * padding + output_padding
 
 
 # ---------------------------------------------------------------------------------------------
@@ -159,21 +179,34 @@ def count_transposed_positions(size: int, kernel: int, stride: int, padding: int
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class ConvSpec:
-    """One conv-out problem, per axis. ``padding`` holds (left, right) pairs after SAME is resolved."""
+    """One conv-out problem, per axis. ``padding`` holds (left, right) pairs after SAME is resolved.
 
-    size: tuple[int, ...]
-    kernel: tuple[int, ...]
-    stride: tuple[int, ...]
-    padding: tuple[Pad, ...]
-    dilation: tuple[int, ...]
-    padding_mode: str = "explicit"  # explicit | same | valid
-    convention: str = "torch"
-    transposed: bool = False
-    output_padding: tuple[int, ...] = (0,)
-    pool: str | None = None
-    ceil_mode: bool = False
+    A plain class rather than a dataclass, to keep ``dlcalc conv-out`` quick to start.
+    """
+
+    __slots__ = ("size", "kernel", "stride", "padding", "dilation", "padding_mode", "convention",
+                 "transposed", "output_padding", "pool", "ceil_mode")
+
+    def __init__(self, size: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[int, ...],
+                 padding: tuple[Pad, ...], dilation: tuple[int, ...], padding_mode: str = "explicit",
+                 convention: str = "torch", transposed: bool = False,
+                 output_padding: tuple[int, ...] = (0,), pool: str | None = None,
+                 ceil_mode: bool = False) -> None:
+        self.size, self.kernel, self.stride = size, kernel, stride
+        self.padding, self.dilation = padding, dilation
+        self.padding_mode = padding_mode  # explicit | same | valid
+        self.convention = convention
+        self.transposed = transposed
+        self.output_padding = output_padding
+        self.pool = pool
+        self.ceil_mode = ceil_mode
+
+    def replace(self, **changes: object) -> ConvSpec:
+        """A copy with some fields changed (for trying out common mistakes)."""
+        fields = {name: getattr(self, name) for name in self.__slots__}
+        fields.update(changes)
+        return ConvSpec(**fields)  # type: ignore[arg-type]
 
     @property
     def naxes(self) -> int:
@@ -318,12 +351,19 @@ def _per_axis(values: tuple) -> str:
     return str(values[0]) if len(set(values)) == 1 else _times(values)
 
 
-def _decimal(q: Fraction) -> str:
-    """A short decimal for a quotient: exact when it terminates within 4 places, else ≈."""
+def _decimal(numerator: int, denominator: int) -> str:
+    """``numerator/denominator`` (both ≥ 0) as a short decimal: exact when it ends within
+    4 places, else ``≈`` and 4 places. Integer arithmetic only."""
     for places in range(5):
-        if (q * 10**places).denominator == 1:
-            return f"{float(q):.{places}f}"
-    return f"≈ {float(q):.4f}".replace("≈ ", "≈")
+        scaled, rest = divmod(numerator * 10**places, denominator)
+        if rest == 0:
+            return _places(scaled, places)
+    return "≈" + _places((numerator * 10**4 * 2 + denominator) // (2 * denominator), 4)
+
+
+def _places(scaled: int, places: int) -> str:
+    whole, frac = divmod(scaled, 10**places)
+    return f"{whole}.{frac:0{places}d}" if places else str(whole)
 
 
 def _axis_groups(spec: ConvSpec) -> list[list[int]]:
@@ -465,22 +505,21 @@ def _output_steps(sol: Solution, spec: ConvSpec, i: int, where: str, units: tupl
                      note="the last window starts inside the input or the left padding: none is removed")
         return out
     out = numerator // stride + 1
-    quotient = Fraction(numerator, stride)
     note = ""
     if stride > 1:
-        if quotient.denominator == 1:
-            note = f"{numerator}/{stride} = {quotient} exactly: every input {one} is covered"
+        if numerator % stride == 0:
+            note = f"{numerator}/{stride} = {numerator // stride} exactly: every input {one} is covered"
         else:
             lost = dropped_inputs(spec, i, out)
             pad_lost = numerator % stride - lost
             tail = f" (and {pad_lost} padding)" if pad_lost and lost else ""
             if lost:
-                note = (f"{numerator}/{stride} = {_decimal(quotient)}: the floor drops "
-                        f"{_decimal(quotient - quotient.numerator // quotient.denominator)}, so the "
+                note = (f"{numerator}/{stride} = {_decimal(numerator, stride)}: the floor drops "
+                        f"{_decimal(numerator % stride, stride)}, so the "
                         f"last {lost} input {many if lost > 1 else one}{tail} "
                         f"{'are' if lost > 1 else 'is'} never covered")
             else:
-                note = (f"{numerator}/{stride} = {_decimal(quotient)}: the floor drops only "
+                note = (f"{numerator}/{stride} = {_decimal(numerator, stride)}: the floor drops only "
                         f"{pad_lost} padding {many if pad_lost > 1 else one}; every input "
                         f"{one} is covered")
     sol.step(f"Output size{where}", f"O = ⌊(L + {pad_sym} − D(K−1) − 1)/S⌋ + 1",
@@ -515,6 +554,8 @@ def common_mistakes(spec: ConvSpec) -> list[Mistake]:
     Each is computed by the same formulas with one thing changed, so the diagnosis can say
     "28 is what stride 1 gives; with stride 4 the answer is 7".
     """
+    from fractions import Fraction
+
     from dlcalc.verify import Mistake
 
     found: list[Mistake] = []
@@ -529,16 +570,16 @@ def common_mistakes(spec: ConvSpec) -> list[Mistake]:
 
     stride_text = f"with stride {_per_axis(spec.stride)}"
     if any(s != 1 for s in spec.stride):
-        attempt("what stride 1 gives", lambda i: axis_output(replace(spec, stride=(1,) * n), i),
+        attempt("what stride 1 gives", lambda i: axis_output(spec.replace(stride=(1,) * n), i),
                 stride_text)
     if spec.pool and spec.stride == (1,) * n and any(k != 1 for k in spec.kernel):
         attempt("what stride = kernel gives (PyTorch's default for pooling)",
-                lambda i: axis_output(replace(spec, stride=spec.kernel), i), "with stride 1")
+                lambda i: axis_output(spec.replace(stride=spec.kernel), i), "with stride 1")
     if any(p != (0, 0) for p in spec.padding):
         pad_text = "with padding " + "×".join(
             str(left) if left == right else f"{left},{right}" for left, right in spec.padding)
         attempt("what no padding gives (the padding was forgotten)",
-                lambda i: axis_output(replace(spec, padding=((0, 0),) * n), i), pad_text)
+                lambda i: axis_output(spec.replace(padding=((0, 0),) * n), i), pad_text)
         if not spec.transposed:
             attempt("what padding on one side only gives (L + P instead of L + 2P)",
                     lambda i: conv_output_size(spec.size[i], spec.kernel[i], spec.stride[i],
@@ -546,7 +587,7 @@ def common_mistakes(spec: ConvSpec) -> list[Mistake]:
     if any(d != 1 for d in spec.dilation):
         dil_text = f"with dilation {_per_axis(spec.dilation)}"
         attempt("what ignoring the dilation gives (K instead of D(K−1)+1)",
-                lambda i: axis_output(replace(spec, dilation=(1,) * n), i), dil_text)
+                lambda i: axis_output(spec.replace(dilation=(1,) * n), i), dil_text)
         attempt("what D·K instead of D(K−1)+1 gives",
                 lambda i: _raw(spec, i, span=spec.dilation[i] * spec.kernel[i]) // spec.stride[i] + 1,
                 dil_text)
@@ -556,7 +597,7 @@ def common_mistakes(spec: ConvSpec) -> list[Mistake]:
                                            spec.padding[i], spec.dilation[i]))
         if any(spec.output_padding):
             attempt("what leaving out the output padding gives",
-                    lambda i: axis_output(replace(spec, output_padding=(0,) * n), i))
+                    lambda i: axis_output(spec.replace(output_padding=(0,) * n), i))
         return found
     attempt("(L + 2P − D(K−1) − 1)/S + 1 without the floor",
             lambda i: Fraction(_raw(spec, i), spec.stride[i]) + 1,

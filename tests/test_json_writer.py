@@ -1,0 +1,33 @@
+"""The --json writer against the standard library's json module."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dlcalc.render.json import _string, dumps, sanitize
+
+scalars = st.none() | st.booleans() | st.integers(-10**30, 10**30) | st.floats(
+    allow_nan=False,
+                                                                              allow_infinity=False) | st.text()
+values = st.recursive(scalars, lambda children: st.lists(children, max_size=6)
+                      | st.dictionaries(st.text(max_size=8), children, max_size=6), max_leaves=40)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text())
+def test_strings_are_written_as_json_dumps_writes_them(text):
+    assert _string(text) == json.dumps(text, ensure_ascii=False)
+
+
+@settings(max_examples=500, deadline=None)
+@given(values)
+def test_writer_round_trips_through_json_loads(value):
+    assert json.loads(dumps(value)) == value
+
+
+def test_non_finite_floats_never_reach_the_output():
+    data = sanitize({"a": float("nan"), "b": [float("inf"), -float("inf"), 1.5]})
+    assert json.loads(dumps(data)) == {"a": "nan", "b": ["inf", "-inf", 1.5]}
