@@ -9,9 +9,8 @@ from hypothesis import strategies as st
 
 from dlcalc.render.json import _string, dumps, sanitize
 
-scalars = st.none() | st.booleans() | st.integers(-10**30, 10**30) | st.floats(
-    allow_nan=False,
-                                                                              allow_infinity=False) | st.text()
+finite = st.floats(allow_nan=False, allow_infinity=False)
+scalars = st.none() | st.booleans() | st.integers(-10**30, 10**30) | finite | st.text()
 values = st.recursive(scalars, lambda children: st.lists(children, max_size=6)
                       | st.dictionaries(st.text(max_size=8), children, max_size=6), max_leaves=40)
 
