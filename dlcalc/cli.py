@@ -9,6 +9,7 @@ sympy and rich are imported further down still, by the code paths that need them
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from difflib import get_close_matches
 from typing import Annotated, Any
@@ -77,6 +78,15 @@ class DlcalcGroup(TyperGroup):
             code = ExitCode.BAD_INPUT
         except click.exceptions.Abort:
             code = ExitCode.CHECK_FAILED
+        except BrokenPipeError:  # `dlcalc ... | head -1`: the reader left; say nothing more
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            code = ExitCode.OK
+        except Exception as error:  # a bug: still one line, never a traceback (unless asked)
+            if os.environ.get("DLCALC_DEBUG"):
+                raise
+            _error_line(argv, f"internal error ({type(error).__name__}: {error}); please report it "
+                              "with the command line (DLCALC_DEBUG=1 shows the traceback)")
+            code = ExitCode.BAD_INPUT
         code = int(code) if isinstance(code, int) else 0
         if standalone_mode:
             sys.exit(code)

@@ -301,6 +301,7 @@ def check_claim(text: str, correct: Sequence[Number], *, option: str = "--check"
         joiner: how to print a list of values (``×`` for shapes).
     """
     claims = parse_claim_values(text, option)
+    broadcast = len(claims) == 1  # one number stands for every element
     if len(claims) == 1 and len(correct) > 1:
         claims = claims * len(correct)
     if len(claims) != len(correct):
@@ -337,7 +338,7 @@ def check_claim(text: str, correct: Sequence[Number], *, option: str = "--check"
         if diagnosis is None:
             details.append(f"the correct answer is {correct_text}; no common mistake reproduces "
                            f"{claimed_text}")
-    claimed_out = claimed_values[0] if len(correct) == 1 else claimed_values
+    claimed_out = claimed_values[0] if len(correct) == 1 or broadcast else claimed_values
     correct_out = list(correct)[0] if len(correct) == 1 else list(correct)
     return Verdict(claimed_out, correct_out, passed, details, diagnosis)
 

@@ -198,3 +198,34 @@ def test_json_path_imports_no_numpy_or_sympy():
                           "--kernel", "5", "--json"], capture_output=True, text=True, check=False)
     imported = {line.split("|")[-1].strip() for line in out.stderr.splitlines() if "|" in line}
     assert not imported & {"numpy", "sympy", "rich", "scipy", "matplotlib"}
+
+
+def test_every_command_is_documented_with_examples():
+    from dlcalc.cli import COMMANDS
+
+    listing = run("--help").stdout
+    for name in COMMANDS:
+        assert name in listing
+        lines = run(name, "--help").stdout.rstrip().splitlines()
+        assert "Examples" in "\n".join(lines[-12:]), name
+        assert lines[-1].strip().startswith(f"dlcalc {name}"), name
+
+
+def test_internal_errors_are_one_line(monkeypatch):
+    import dlcalc.core.conv as conv
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(conv, "conv_out", broken)
+    result = runner.invoke(app, ["conv-out", "--size", "8", "--kernel", "3"])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "dlcalc conv-out: error: internal error (RuntimeError: boom); please report it with the command "
+        "line (DLCALC_DEBUG=1 shows the traceback)"]
+
+
+def test_broadcast_claim_is_reported_as_written():
+    data = run_json("conv-out", "--size", "32x32", "--kernel", "5", "--stride", "4", "--check", "28")
+    assert data["verdict"]["claimed"] == 28
+    assert data["verdict"]["correct"] == [7, 7]
