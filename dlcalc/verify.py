@@ -27,6 +27,7 @@ from dlcalc.solution import Verdict
 Number = int | Fraction | float
 
 MAX_CLAIM_TEXT = 100_000
+MAX_CLAIM_BITS = 4096  # exact claims beyond ~10^1200 are refused rather than computed
 FLOAT_RTOL = 1e-9
 
 
@@ -126,7 +127,7 @@ class _Expression:
         while self._peek() in ("+", "-", "−"):
             op = self._next()
             right = self._term()
-            value = value + right if op == "+" else value - right
+            value = self._finite(value + right if op == "+" else value - right)
         return value
 
     def _term(self) -> Number:
@@ -140,6 +141,7 @@ class _Expression:
                 value = Fraction(value) / Fraction(right) if _exact(value, right) else value / right
             else:
                 value = value * right
+            value = self._finite(value)
         return value
 
     def _factor(self) -> Number:
@@ -155,8 +157,21 @@ class _Expression:
                 raise DlcalcError(f"only whole-number powers are allowed in {self.text!r}", self.option)
             if abs(power) > 64 or (base == 0 and power < 0):
                 raise DlcalcError(f"power out of range in {self.text!r}", self.option)
-            return Fraction(base) ** int(power) if _exact(base) else base ** int(power)
+            if _exact(base) and _bits(base) * abs(int(power)) > MAX_CLAIM_BITS:
+                raise DlcalcError(f"{self.text!r} is too large a number to check", self.option)
+            try:
+                return self._finite(Fraction(base) ** int(power) if _exact(base) else base ** int(power))
+            except OverflowError:
+                raise DlcalcError(f"{self.text!r} is out of the range of a float", self.option) from None
         return base
+
+    def _finite(self, value: Number) -> Number:
+        """Refuse a float that overflowed, or an exact number too large to compare sensibly."""
+        if isinstance(value, float) and not math.isfinite(value):
+            raise DlcalcError(f"{self.text!r} is out of the range of a float", self.option)
+        if not isinstance(value, float) and _bits(value) > MAX_CLAIM_BITS:
+            raise DlcalcError(f"{self.text!r} is too large a number to check", self.option)
+        return value
 
     def _atom(self) -> Number:
         token = self._next()
@@ -177,6 +192,12 @@ class _Expression:
                 return value
             return int(token)
         raise DlcalcError(f"unexpected {token!r} in {self.text!r}", self.option)
+
+
+def _bits(value: Number) -> int:
+    """Size of an exact number in bits (numerator plus denominator)."""
+    fraction = Fraction(value)
+    return fraction.numerator.bit_length() + fraction.denominator.bit_length()
 
 
 def _exact(*values: Number) -> bool:

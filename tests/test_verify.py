@@ -98,3 +98,9 @@ def test_claim_parser_never_crashes(text):
         parse_claim_values(text)
     except DlcalcError:
         pass
+
+
+@pytest.mark.parametrize("text", ["1e50^7", "1e300*1e300", "(((2^64)^64)^64)^64", "9^64^64", "1e308+1e308"])
+def test_huge_claims_are_refused_quickly(text):
+    with pytest.raises(DlcalcError, match="range|too large|power"):
+        parse_claim_number(text)
