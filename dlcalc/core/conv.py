@@ -450,20 +450,20 @@ def conv_out(spec: ConvSpec, symbolic: bool = True) -> Solution:
 def _same_step(sol: Solution, spec: ConvSpec, i: int, where: str) -> None:
     size, kernel, stride, dilation = spec.size[i], spec.kernel[i], spec.stride[i], spec.dilation[i]
     left, right = spec.padding[i]
-    if spec.convention == "torch":
-        sol.step(f"PyTorch padding='same'{where}",
-                 "P_total = D(K−1); P_left = ⌊P_total/2⌋, P_right = P_total − P_left",
-                 f"P_total = {dilation}·({kernel}−1) = {left + right}; P_left = {left}, P_right = {right}",
-                 [left, right], note="PyTorch puts the odd pixel on the right/bottom")
-        return
-    out = -(-size // stride)
     total = left + right
-    sol.step(f"TensorFlow SAME: output size{where}", "O = ⌈L/S⌉", f"⌈{size}/{stride}⌉", out)
-    sol.step(f"TensorFlow SAME: total padding{where}", "P = max((O−1)·S + D(K−1) + 1 − L, 0)",
-             f"max(({out}−1)·{stride} + {dilation}·({kernel}−1) + 1 − {size}, 0)", total)
-    sol.step(f"TensorFlow SAME: split{where}", "P_left = ⌊P/2⌋, P_right = P − P_left",
+    if spec.convention == "torch":
+        who = "PyTorch 'same'"
+        sol.step(f"{who}: total padding{where}", "P = D(K−1)", f"{dilation}·({kernel}−1)", total,
+                 note="the output keeps the input size (stride 1)")
+    else:
+        who = "TensorFlow SAME"
+        out = -(-size // stride)
+        sol.step(f"{who}: output size{where}", "O = ⌈L/S⌉", f"⌈{size}/{stride}⌉", out)
+        sol.step(f"{who}: total padding{where}", "P = max((O−1)·S + D(K−1) + 1 − L, 0)",
+                 f"max(({out}−1)·{stride} + {dilation}·({kernel}−1) + 1 − {size}, 0)", total)
+    sol.step(f"{who}: split{where}", "P_left = ⌊P/2⌋, P_right = P − P_left",
              f"⌊{total}/2⌋ = {left}, {total} − {left} = {right}", [left, right],
-             note="TensorFlow puts the odd pixel on the right/bottom" if left != right else "")
+             note=f"{who.split()[0]} puts the odd pixel on the right/bottom" if left != right else "")
 
 
 def _units(spec: ConvSpec, axes: list[int]) -> tuple[str, str]:
