@@ -25,6 +25,8 @@ from dlcalc.errors import DlcalcError, ExitCode
 COMMANDS: dict[str, tuple[str, str]] = {
     "conv-out": ("dlcalc.commands.conv_out",
                  "Output size of a convolution, transposed convolution or pooling layer."),
+    "conv-apply": ("dlcalc.commands.conv_apply",
+                   "Apply a kernel or pooling to a matrix, every output element worked out and checked."),
 }
 
 

@@ -48,8 +48,10 @@ MAX_SHAPE_AXES = 8
 
 DEFAULT_MAX_ELEMENTS = 4_000_000
 DEFAULT_MAX_TEXT = 64_000_000
+DEFAULT_MAX_BYTES = 2 * 1024**3
 ENV_MAX_ELEMENTS = "DLCALC_MAX_ELEMENTS"
 ENV_MAX_TEXT = "DLCALC_MAX_TEXT"
+ENV_MAX_BYTES = "DLCALC_MAX_BYTES"
 
 _QUOTE_LIMIT = 40
 
@@ -741,6 +743,15 @@ def _load_json(path: str, shown: str, option: str | None, max_elements: int) -> 
 
 
 def _load_npy(path: str, shown: str, option: str | None, max_elements: int) -> Array:
+    array = _open_npy(path, shown, option, max_elements)
+    result: Array = array.tolist()
+    del array
+    return result
+
+
+def _open_npy(path: str, shown: str, option: str | None, max_elements: int,
+              max_bytes: int | None = None):  # -> numpy.ndarray
+    """Load and validate a .npy file: integer or finite float data, not empty, not too large."""
     try:
         import numpy
     except ImportError:  # pragma: no cover - numpy is a dependency
@@ -768,6 +779,9 @@ def _load_npy(path: str, shown: str, option: str | None, max_elements: int) -> A
                           + (f" ({array.dtype})" if name else ""), option)
     if array.ndim > MAX_DEPTH:
         raise DlcalcError(f"expected at most {MAX_DEPTH} dimensions in {shown}, got {array.ndim}", option)
+    if max_bytes is not None and array.size * 8 > max_bytes:
+        raise DlcalcError(f"{shown} holds {array.size:,} numbers ({array.size * 8 / 1024**3:.2f} GiB as float64), "
+                          f"more than the limit of {max_bytes:,} bytes; raise it with {ENV_MAX_BYTES}=<bytes>", option)
     if array.size > max_elements:
         raise _too_many(max_elements, option)
     if array.size == 0:
@@ -781,9 +795,7 @@ def _load_npy(path: str, shown: str, option: str | None, max_elements: int) -> A
             where = "".join(f"[{i}]" for i in index)
             raise DlcalcError(f"expected finite numbers in {shown}, "
                               f"got {array[index]} at {where or 'the scalar'}", option)
-    result: Array = array.tolist()
-    del array
-    return result
+    return array
 
 
 _LOADERS = {".npy": _load_npy, ".csv": _load_csv, ".json": _load_json}
@@ -821,6 +833,30 @@ def _read_stdin(stdin: TextIO | None, option: str | None) -> str:
 
 
 # --------------------------------------------------------------------------- public array API
+
+
+def parse_numeric(text: str, option: str | None = None, *, stdin: TextIO | None = None):
+    """Like :func:`parse_array`, but a ``@file.npy`` comes back as the numpy array itself.
+
+    For the numeric commands: a large .npy stays a compact array instead of becoming Python
+    lists (a 4096×4096 float64 array would take four times its size as lists). Such a file is
+    limited by ``DLCALC_MAX_BYTES`` (default 2 GiB) rather than the element count.
+    """
+    spec = text.strip() if isinstance(text, str) else text
+    if isinstance(spec, str) and spec.startswith("@") and spec.lower().endswith(".npy"):
+        path = os.path.expanduser(spec[1:].strip())
+        shown = _quote(spec[1:].strip())
+        if not os.path.exists(path):
+            raise DlcalcError(f"cannot read {shown}: no such file", option)
+        limit = _env_limit(ENV_MAX_BYTES, DEFAULT_MAX_BYTES, option)
+        array = _open_npy(path, shown, option, sys.maxsize, max_bytes=limit)
+        if array.dtype.kind != "f":
+            import numpy
+
+            array = numpy.asarray(array, dtype=numpy.int64) if array.dtype.kind in "iu" and \
+                array.dtype != numpy.uint64 else numpy.asarray(array).astype(object)
+        return array
+    return parse_array(text, option, stdin=stdin)
 
 
 def parse_array(text: str, option: str | None = None, *, stdin: TextIO | None = None) -> Array:

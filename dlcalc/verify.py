@@ -370,3 +370,174 @@ def _reproduces(claim: Claim, value: Number) -> bool:
         return claim_matches(claim, value)
     except (TypeError, ValueError, OverflowError):
         return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Matrices, cell by cell
+# ---------------------------------------------------------------------------------------------
+
+_CLAIM_NUMBER = re.compile(r"[-+−]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?:/\d+)?")
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """What a common mistake makes of the whole output (a nested list, any shape)."""
+
+    description: str  # "what the flipped kernel gives (true convolution)"
+    values: list
+
+
+def parse_claim_array(text: str, option: str = "--check") -> tuple[tuple[int, ...], list[Claim]]:
+    """A claimed array (rows syntax, brackets, @file or -): its shape and one Claim per cell,
+    keeping each cell's written decimals for the precision rule."""
+    from dlcalc.parse import array_shape, parse_array
+
+    values = parse_array(text, option)
+    shape = array_shape(values)
+    flat = list(_flat(values))
+    tokens = [] if text.strip().startswith(("@", "-")) else _CLAIM_NUMBER.findall(text)
+    if len(tokens) == len(flat):
+        return shape, [parse_claim_number(t, option) for t in tokens]
+    claims = []
+    for value in flat:
+        if isinstance(value, float):
+            written = repr(value)
+            places = len(written.split(".")[1]) if "." in written and "e" not in written else None
+            claims.append(Claim(written, value, places))
+        else:
+            claims.append(Claim(str(value), value))
+    return shape, claims
+
+
+def _flat(values):
+    if isinstance(values, list):
+        for v in values:
+            yield from _flat(v)
+    else:
+        yield values
+
+
+def _shape_of(values) -> tuple[int, ...]:
+    shape = []
+    while isinstance(values, list):
+        shape.append(len(values))
+        values = values[0] if values else None
+    return tuple(shape)
+
+
+def _at(values, index: tuple[int, ...]):
+    for i in index:
+        if not isinstance(values, list) or not 0 <= i < len(values):
+            return None
+        values = values[i]
+    return values
+
+
+def _indices(shape: tuple[int, ...]):
+    if not shape:
+        yield ()
+        return
+    for i in range(shape[0]):
+        for rest in _indices(shape[1:]):
+            yield (i, *rest)
+
+
+def check_array(text: str, correct: list, *, option: str = "--check", rtol: float | None = None,
+                atol: float | None = None, label=None, explain=None, why_shape: str = "",
+                alternatives: Sequence[Alternative] = (), max_listed: int = 12) -> Verdict:
+    """Compare a claimed array with the correct one, cell by cell.
+
+    Args:
+        label: index -> the cell's name, e.g. ``O[0,1]``.
+        explain: index -> the worked sum of the correct value (shown for each wrong cell).
+        why_shape: how the correct shape follows (shown when the claim's shape differs).
+        alternatives: whole outputs that common mistakes produce; a wrong cell (or a wrongly shaped
+            claim) is diagnosed by the one that reproduces it, else by a neighbouring or mirrored cell.
+    """
+    label = label or (lambda index: "[" + ",".join(map(str, index)) + "]")
+    shape, claims = parse_claim_array(text, option)
+    want = _shape_of(correct)
+    claimed_nested = _nest([c.value for c in claims], shape)
+    if shape != want:
+        details = [f"✗ expected a {'×'.join(map(str, want))} output{' (' + why_shape + ')' if why_shape else ''}, "
+                   f"got {'×'.join(map(str, shape)) or 'a single number'}"]
+        diagnosis = None
+        for alt in alternatives:
+            if _shape_of(alt.values) == shape:
+                same = all(claim_matches(c, v) for c, v in zip(claims, _flat(alt.values), strict=False))
+                diagnosis = f"a {'×'.join(map(str, shape))} output is {alt.description}" + (
+                    ", and the claimed values match it" if same else "")
+                break
+        return Verdict(claimed_nested, correct, False, details, diagnosis)
+    wrong = []
+    for index, claim in zip(_indices(shape), claims, strict=False):
+        if not claim_matches(claim, _at(correct, index), rtol, atol):
+            wrong.append((index, claim))
+    if not wrong:
+        details = [f"✓ all {len(claims)} cells match"]
+        decimals = {c.decimals for c in claims if c.decimals is not None}
+        if decimals:
+            details.append(f"decimals are accepted at the precision written ({', '.join(map(str, sorted(decimals)))} "
+                           "places: the true value rounded there equals the claim)")
+        return Verdict(claimed_nested, correct, True, details, None)
+    details = [f"✗ {len(wrong)} of {len(claims)} cells are wrong:"]
+    if len(shape) == 2 and shape[0] * shape[1] <= 400:
+        details += _marked_rows(claims, shape, {w[0] for w in wrong}, correct)
+    diagnoses = []
+    for index, claim in wrong[:max_listed]:
+        true = _at(correct, index)
+        line = f"✗ {label(index)}: claimed {claim.text}, correct {_show(true)}"
+        if explain is not None:
+            line += f" = {explain(index)}"
+        details.append(line)
+        reason = _diagnose_cell(index, claim, correct, alternatives, label)
+        if reason:
+            diagnoses.append(f"{label(index)} = {claim.text} is {reason}")
+    if len(wrong) > max_listed:
+        details.append(f"… and {len(wrong) - max_listed} more wrong cells")
+    whole = next((alt.description for alt in alternatives if _shape_of(alt.values) == shape and all(
+        claim_matches(c, v) for c, v in zip(claims, _flat(alt.values), strict=False))), None)
+    diagnosis = f"the claimed output is {whole}" if whole else ("; ".join(diagnoses) if diagnoses else None)
+    return Verdict(claimed_nested, correct, False, details, diagnosis)
+
+
+def _nest(flat: list, shape: tuple[int, ...]):
+    if not shape:
+        return flat[0]
+    step = len(flat) // shape[0]
+    return [_nest(flat[k * step:(k + 1) * step], shape[1:]) for k in range(shape[0])]
+
+
+def _marked_rows(claims: list[Claim], shape: tuple[int, int], wrong: set, correct: list) -> list[str]:
+    """The claimed matrix with each wrong cell shown as ``claimed✗(right)``."""
+    cells = []
+    for r in range(shape[0]):
+        row = []
+        for c in range(shape[1]):
+            claim = claims[r * shape[1] + c]
+            row.append(f"{claim.text}✗({_show(_at(correct, (r, c)))})" if (r, c) in wrong else claim.text)
+        cells.append(row)
+    widths = [max(len(row[c]) for row in cells) for c in range(shape[1])]
+    return ["  [" + "  ".join(cell.rjust(widths[c]) for c, cell in enumerate(row)) + "]" for row in cells]
+
+
+def _diagnose_cell(index: tuple[int, ...], claim: Claim, correct: list, alternatives: Sequence[Alternative],
+                   label) -> str | None:
+    for alt in alternatives:
+        value = _at(alt.values, index)
+        if value is not None and not isinstance(value, list) and _reproduces(claim, value):
+            return f"{alt.description} at this cell"
+    if len(index) >= 2:
+        *lead, i, j = index
+        mirrored = (*lead, j, i)
+        value = _at(correct, mirrored)
+        if mirrored != index and value is not None and not isinstance(value, list) and _reproduces(claim, value):
+            return f"the value of {label(mirrored)}, the cell mirrored across the diagonal"
+        for di, dj in ((0, -1), (0, 1), (-1, 0), (1, 0)):
+            near = (*lead, i + di, j + dj)
+            if min(near) < 0:
+                continue
+            value = _at(correct, near)
+            if value is not None and not isinstance(value, list) and _reproduces(claim, value):
+                return f"the value of the neighbouring cell {label(near)}"
+    return None

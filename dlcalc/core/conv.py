@@ -191,14 +191,14 @@ class ConvSpec:
     def __init__(self, size: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[int, ...],
                  padding: tuple[Pad, ...], dilation: tuple[int, ...], padding_mode: str = "explicit",
                  convention: str = "torch", transposed: bool = False,
-                 output_padding: tuple[int, ...] = (0,), pool: str | None = None,
+                 output_padding: tuple[int, ...] | None = None, pool: str | None = None,
                  ceil_mode: bool = False) -> None:
         self.size, self.kernel, self.stride = size, kernel, stride
         self.padding, self.dilation = padding, dilation
         self.padding_mode = padding_mode  # explicit | same | valid
         self.convention = convention
         self.transposed = transposed
-        self.output_padding = output_padding
+        self.output_padding = output_padding if output_padding is not None else (0,) * len(size)
         self.pool = pool
         self.ceil_mode = ceil_mode
 

@@ -23,6 +23,7 @@ so long details wrap instead of widening the alignment.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from dlcalc.render.mathtext import format_inline, latex_value, text_to_latex
@@ -129,6 +130,10 @@ def to_latex(solution: Solution) -> str:
     if prose:
         intertext = "\\intertext{" + "\\newline\n".join(prose) + "}"
         body = f"{body} \\\\\n{intertext}" if body else intertext
+    widest = max((row.count("&") + 1 for matrix in re.findall(r"\\begin\{bmatrix\}(.*?)\\end\{bmatrix\}", body)
+                  for row in matrix.split("\\\\")), default=0)
+    if widest > 10:  # amsmath's bmatrix takes 10 columns unless told otherwise
+        header.append(f"\\setcounter{{MaxMatrixCols}}{{{widest}}}")
     return "\n".join([*header, "\\begin{align*}", *([body] if body else []), "\\end{align*}"]) + "\n"
 
 

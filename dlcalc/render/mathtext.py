@@ -51,6 +51,9 @@ def _plain(value: Any) -> Any:
     """Turn numpy arrays/scalars (anything with ``tolist``) into Python values."""
     if isinstance(value, (bool, int, float, str, Fraction, list, tuple, dict)) or value is None:
         return value
+    preview = getattr(value, "preview", None)
+    if callable(preview):  # a large result that shows people only its corners (conv-apply's Grid)
+        return preview()
     tolist = getattr(value, "tolist", None)
     if callable(tolist):  # numpy, without importing numpy
         return tolist()
@@ -77,7 +80,8 @@ def format_inline(value: Any) -> str:
 
 def _matrix_rows(rows: Sequence[Any]) -> list[str]:
     """Rows of a matrix as ``[ 1  19]`` strings with right-aligned columns."""
-    cells = [[format_inline(cell) for cell in _plain(row)] for row in rows]
+    cells = [[f"{cell:.6g}" if isinstance(cell, float) else format_inline(cell) for cell in _plain(row)]
+             for row in rows]
     ncols = max((len(r) for r in cells), default=0)
     widths = [max((len(r[j]) for r in cells if j < len(r)), default=0) for j in range(ncols)]
     return ["[" + "  ".join(cell.rjust(widths[j]) for j, cell in enumerate(r)) + "]" for r in cells]
@@ -113,6 +117,11 @@ def format_value(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, (list, tuple)):
+        if value and all(is_matrix(v) or v == "…" for v in value):  # channels: one matrix each
+            blocks = []
+            for k, channel in enumerate(value):
+                blocks.append("…" if channel == "…" else f"channel {k}:\n" + "\n".join(_matrix_rows(channel)))
+            return "\n".join(blocks)
         if is_matrix(value) and len(value) > 1:
             return "\n".join(_matrix_rows(value))
         return format_inline(value)
@@ -531,8 +540,11 @@ def latex_value(value: Any) -> str:
     if isinstance(value, str):
         return to_latex(value)
     if isinstance(value, (list, tuple)):
+        if value and all(is_matrix(v) or v == "…" for v in value):  # channels: a matrix each
+            return r",\ ".join(r"\dots" if v == "…" else latex_value(v) for v in value)
         if is_matrix(value):
-            rows = [" & ".join(latex_value(cell) for cell in _plain(row)) for row in value]
+            rows = [" & ".join(r"\dots" if cell == "…" else latex_value(cell) for cell in _plain(row))
+                    for row in value]
             return r"\begin{bmatrix} " + r" \\ ".join(rows) + r" \end{bmatrix}"
         return "(" + ", ".join(latex_value(v) for v in value) + ")"
     if isinstance(value, dict):
