@@ -25,6 +25,14 @@ LATEX_EXAMPLES = {
     "conv-out transposed": ["conv-out", "--size", "7", "--kernel", "3", "--stride", "2", "--padding", "1",
                             "--transposed", "--output-padding", "1"],
     "conv-out solve": ["conv-out", "--size", "32", "--kernel", "5", "--solve", "stride", "--out", "1"],
+    "conv-apply": ["conv-apply", "--input", "1 2 3 4; 5 6 7 8; 9 10 11 12; 13 14 15 16", "--kernel", "4 2; 5 1",
+                   "--padding", "1", "--stride", "2", "--check", "1 19 26; 19 99 92; 26 86 64"],
+    "conv-apply channels": ["conv-apply", "--input", "[[[1,2,3],[4,5,6],[7,8,9]],[[1,0,1],[0,1,0],[1,0,1]]]",
+                            "--kernel", "[[[[1,-1],[1/2,0]],[[0,1],[1,0]]]]", "--bias", "1/3", "--flip"],
+    "conv-apply pool": ["conv-apply", "--input", "1 2 3 4 5; 6 7 8 9 10", "--pool", "avg", "--kernel-size", "2",
+                        "--padding", "1", "--ceil-mode", "--no-count-include-pad"],
+    "conv-apply large": ["conv-apply", "--input", "; ".join(" ".join(str((7 * i + j) % 11) for j in range(30))
+                                                            for i in range(30)), "--kernel", "1 -1; -1 1"],
 }
 
 

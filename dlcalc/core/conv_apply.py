@@ -652,9 +652,9 @@ def cell_step(spec: ApplySpec, direct: Direct, o: int, i: int, j: int) -> tuple[
 def conv_apply(spec: ApplySpec, *, cell: tuple[int, ...] | None = None, steps: int | None = None) -> Solution:
     """Apply the kernel (or pooling), with the worked sum of each shown cell and a direct check."""
     ho, wo = spec.output_size()
-    what = (f"{spec.pool} pooling" if spec.pool else
-            "convolution (kernel flipped)" if spec.flip else "cross-correlation")
-    sol = Solution("conv-apply", f"apply a {what}")
+    what = ("max pooling" if spec.pool == "max" else "average pooling" if spec.pool else
+            "a convolution (kernel flipped)" if spec.flip else "a cross-correlation")
+    sol = Solution("conv-apply", f"apply {what}")
     sol.inputs = {"input_shape": list(spec.x.shape if spec.channels else spec.x.shape[1:])}
     if spec.w is not None:
         sol.inputs["kernel_shape"] = list(spec.w.shape if spec.channels or spec.groups > 1 else spec.w.shape[2:])
@@ -700,6 +700,17 @@ def conv_apply(spec: ApplySpec, *, cell: tuple[int, ...] | None = None, steps: i
                  value="cross-correlation" if not spec.flip else "convolution",
                  note="cross-correlation, as deep learning frameworks compute it (no flip)" if not spec.flip else
                  "true convolution: the kernel is rotated by 180° first, w_flipped[a,b] = w[Kh−1−a, Kw−1−b]")
+    elif spec.pool == "max":
+        sol.step("Operation", "O[c,i,j] = max over the window of x[c, i·S + a·D, j·S + b·D]", value="max pooling",
+                 note="padding is −∞ (PyTorch's implicit padding), so a padded position never wins")
+    else:
+        counted = ("padded zeros are counted in the divisor (count_include_pad=True, PyTorch's default)"
+                   if spec.count_include_pad else
+                   "padded zeros are not counted in the divisor (count_include_pad=False)")
+        if spec.ceil_mode:
+            counted += "; a ceil-mode window past the padded input divides by the part inside it"
+        sol.step("Operation", "O[c,i,j] = (sum of the window of x[c, i·S + a, j·S + b]) / window size",
+                 value="average pooling", note=counted)
     size_steps = conv_out(spec.conv_spec(), symbolic=False)
     for step in size_steps.steps:
         if not step.label.startswith(("TensorFlow", "PyTorch 'same'")):
