@@ -320,3 +320,36 @@ def test_every_output_mode(mode):
                                  "--stride", "2", mode])
     assert result.exit_code == 0
     assert "99" in result.stdout
+
+
+def test_matrix_from_stdin_and_same_padding():
+    result = runner.invoke(app, ["conv-apply", "--input", "-", "--kernel", "1 1 1; 1 1 1; 1 1 1", "--padding", "same",
+                                 "--json"], input="1 2 3\n4 5 6\n7 8 9\n")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    # box sums with zero padding keep the 3×3 size
+    assert data["result"]["output"] == [[12, 21, 16], [27, 45, 33], [24, 39, 28]]
+    assert data["result"]["output_size"] == [3, 3]
+
+
+def test_depthwise_convolution_keeps_channels_apart():
+    x = [[[1, 2], [3, 4]], [[10, 20], [30, 40]]]
+    result = runner.invoke(app, ["conv-apply", "--input", json.dumps(x), "--kernel", "1", "--groups", "2",
+                                 "--bias", "0, 1", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["result"]["output"] == [[[1, 2], [3, 4]], [[11, 21], [31, 41]]]
+
+
+@pytest.mark.parametrize("mode", ["zeros", "reflect", "replicate", "circular"])
+def test_direct_check_without_a_padded_copy(mode, monkeypatch):
+    """Large inputs are checked by mapping padded positions back by definition, not by numpy.pad."""
+    from dlcalc.core.conv_apply import Direct
+
+    x = np.random.default_rng(5).integers(-9, 10, (7, 6)).tolist()
+    spec = build_apply_spec(input_text=text(x), kernel_text="1 2 0; -1 3 1", padding="2x3", pad_mode=mode,
+                            stride="2")
+    with_copy = conv_apply(spec)
+    monkeypatch.setattr(Direct, "PAD_COPY_LIMIT", 0)
+    without = conv_apply(spec)
+    assert without.all_checks_passed and with_copy.all_checks_passed
+    assert [s.substituted for s in without.steps] == [s.substituted for s in with_copy.steps]

@@ -469,23 +469,51 @@ def _avg_divisors(spec: ApplySpec, ho: int, wo: int) -> np.ndarray:
 
 
 class Direct:
-    """The padded input built by ``numpy.pad`` (not the core's index mapping) and read one window
-    at a time in plain Python numbers: the worked sum of any cell, and the check of the core."""
+    """The input read one window at a time in plain Python numbers: the worked sum of any cell,
+    and the independent check of the vectorised core.
+
+    The padded input is built by ``numpy.pad`` (not the core's index mapping); for an input over
+    ``PAD_COPY_LIMIT`` elements, where a padded copy would cost another input's worth of memory,
+    each padded position is instead mapped back by the padding modes' definitions, in Python.
+    """
+
+    PAD_COPY_LIMIT = 4_000_000
 
     def __init__(self, spec: ApplySpec) -> None:
         self.spec = spec
         x = spec.x.array
-        if spec.pool:
-            self.padded = np.pad(x, ((0, 0), *spec.padding), mode="constant")
-        else:
-            self.padded = np.pad(x, ((0, 0), *spec.padding), mode=NUMPY_PAD[spec.pad_mode])
-        self.real = np.pad(np.ones(x.shape[1:], dtype=bool), spec.padding, mode="constant")
+        (pt, pb), (pl, pr) = spec.padding
+        self.shape = (x.shape[0], x.shape[1] + pt + pb, x.shape[2] + pl + pr)
+        self.mode = "zeros" if spec.pool else spec.pad_mode
+        self.padded = np.pad(x, ((0, 0), *spec.padding), mode=NUMPY_PAD[self.mode]) \
+            if x.size <= self.PAD_COPY_LIMIT else None
+
+    def real(self, r: int, q: int) -> bool:
+        """Whether padded position (r, q) is an input element rather than padding."""
+        (pt, _), (pl, _) = self.spec.padding
+        h, w = self.spec.x.shape[1:]
+        return 0 <= r - pt < h and 0 <= q - pl < w
+
+    def _source(self, index: int, size: int) -> int | None:
+        if self.mode == "zeros":
+            return index if 0 <= index < size else None
+        if self.mode == "replicate":
+            return min(max(index, 0), size - 1)
+        if self.mode == "circular":
+            return index % size
+        while not 0 <= index < size:  # reflect: mirror at the edge element, which is not repeated
+            index = -index if index < 0 else 2 * (size - 1) - index
+        return index
 
     def _x(self, c: int, r: int, q: int) -> int | Fraction | float | None:
         """The padded input at (c, r, q) as a number; None beyond the padded input."""
-        if r >= self.padded.shape[1] or q >= self.padded.shape[2]:
+        if r >= self.shape[1] or q >= self.shape[2]:
             return None
-        return self.spec.x.value(self.padded[c, r, q])
+        if self.padded is not None:
+            return self.spec.x.value(self.padded[c, r, q])
+        (pt, _), (pl, _) = self.spec.padding
+        i, j = self._source(r - pt, self.spec.x.shape[1]), self._source(q - pl, self.spec.x.shape[2])
+        return 0 if i is None or j is None else self.spec.x.value(self.spec.x.array[c, i, j])
 
     def window(self, o: int, i: int, j: int) -> list[tuple[tuple[int, int, int], Any, tuple, Any]]:
         """The terms of cell (o, i, j): (input index, input value, kernel index, kernel value)."""
@@ -517,14 +545,14 @@ class Direct:
             best = None
             for term in terms:
                 index, value = term[0], term[1]
-                if value is None or not self.real[index[1], index[2]]:
+                if value is None or not self.real(index[1], index[2]):
                     continue
                 if best is None or value > best[1]:
                     best = (index, value)
             return best[1], terms, best[0]
         if spec.pool == "avg":
             inside = [t for t in terms if t[1] is not None]
-            counted = inside if spec.count_include_pad else [t for t in inside if self.real[t[0][1], t[0][2]]]
+            counted = inside if spec.count_include_pad else [t for t in inside if self.real(t[0][1], t[0][2])]
             total = sum((t[1] for t in inside), start=0)
             divisor = len(counted)
             return _divide(total, divisor, spec.x.exact), terms, divisor
@@ -631,7 +659,7 @@ def cell_step(spec: ApplySpec, direct: Direct, o: int, i: int, j: int) -> tuple[
 
     if spec.pool == "max":
         formula = "max(" + ", ".join(xi(t[0]) for t in shown) + (", …" if more else "") + ")"
-        numbers = "max(" + ", ".join("−∞" if (t[1] is None or not direct.real[t[0][1], t[0][2]]) else
+        numbers = "max(" + ", ".join("−∞" if (t[1] is None or not direct.real(t[0][1], t[0][2])) else
                                      _num(t[1]) for t in shown) + (", …" if more else "") + ")"
         return formula, numbers, value, f"the winner is {xi(extra)}"
     if spec.pool == "avg":
@@ -686,14 +714,14 @@ def conv_apply(spec: ApplySpec, *, cell: tuple[int, ...] | None = None, steps: i
         f" ({spec.pad_mode})" if not spec.pool else "")
 
     direct = Direct(spec)
-    small = direct.padded.size <= 400
+    small = direct.padded is not None and direct.padded.size <= 400
     if any(p != (0, 0) for p in spec.padding):
         (pt, pb), (pl, pr) = spec.padding
         note = (f"padding: the first {pt} and last {pb} rows, the first {pl} and last {pr} columns "
                 f"({'−∞ for max pooling' if spec.pool == 'max' else 'zeros' if spec.pool else spec.pad_mode}); "
                 "indices below are into this padded input")
         padded_value = _nested(direct, spec) if small else None
-        sol.step("Padded input" + ("" if small else f" ({'×'.join(map(str, direct.padded.shape[1:]))}, not shown)"),
+        sol.step("Padded input" + ("" if small else f" ({'×'.join(map(str, direct.shape[1:]))}, not shown)"),
                  value=padded_value, note=note)
     if not spec.pool:
         sol.step("Operation", "O[i,j] = Σ_a Σ_b x[i·S + a·D, j·S + b·D]·w[a,b]" + (" + b" if spec.bias else ""),
