@@ -21,6 +21,7 @@ denominator, and integers too large for int64 use Python integers. The output si
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import random
@@ -50,6 +51,7 @@ DEFAULT_STEPS_ALL = 36  # show every cell up to this many; beyond, the first few
 DEFAULT_STEPS_SOME = 6
 MAX_TERMS_SHOWN = 16  # terms of one sum written out before "…"
 DIRECT_CHECK_CELLS = 4096  # cells the direct loop recomputes (all of them, up to this many)
+MAX_CELLS_WRITTEN = 100_000  # --steps beyond this is capped: nobody reads more worked sums
 
 
 # ---------------------------------------------------------------------------------------------
@@ -384,6 +386,68 @@ def apply_kernel(spec: ApplySpec) -> np.ndarray:
         bound = spec.x.max_abs() * spec.w.max_abs() * w.shape[1] * w.shape[2] * w.shape[3]
         if bound >= INT64_SAFE:  # sums could overflow int64: use Python integers
             x, w = x.astype(object), w.astype(object)
+    if spec.stride == (1, 1) and x.dtype != object and w.dtype != object:
+        return _apply_flat(spec, x, w)
+    return _apply_strided(spec, x, w)
+
+
+def _apply_flat(spec: ApplySpec, x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Stride 1: each tap is one matrix product on a view, no window copied.
+
+    With stride 1 the padded rows a block needs, flattened per channel to C × (rows·Wp) with Wp
+    the padded width, hold tap (a, b)'s window for the whole block as one slice starting at
+    ``a·Dh·Wp + b·Dw``: output (i, j) sits at ``i·Wp + j``. The block is computed over the full
+    padded width and the ``Wp − W'`` extra columns of each row are dropped. With no padding the
+    block is a view of the input itself. (Measured in bench/conv_apply.py: 0.3× scipy's
+    correlate2d on one channel, 1.0× an im2col matmul on 64 channels.)
+    """
+    c, h, width = x.shape
+    ho, wo = spec.output_size()
+    (dh, dw), (kh, kw) = spec.dilation, spec.kernel_size
+    (pt, pb), (pl, pr) = spec.padding
+    wp = width + pl + pr
+    groups = spec.groups
+    out_channels, per_group = w.shape[0], w.shape[1]
+    out_per_group = out_channels // groups
+    single = per_group == 1 and out_per_group == 1
+    dtype = np.result_type(x.dtype, w.dtype)
+    taps = np.ascontiguousarray(w.transpose(2, 3, 0, 1), dtype=dtype)  # Kh×Kw×O×(C/G)
+    in_place = pt == pb == pl == pr == 0 and x.flags.c_contiguous
+    if in_place and x.dtype != dtype:
+        x = x.astype(dtype)
+    out = np.empty((out_channels, ho, wo), dtype=dtype)
+    rows_per_block = max(1, BLOCK_ELEMENTS // max(1, c * wp))
+    cols = np.arange(wp)
+    for r0 in range(0, ho, rows_per_block):
+        r1 = min(ho, r0 + rows_per_block)
+        n = r1 - r0
+        if in_place:
+            flat, base = x.reshape(c, h * width), r0 * wp
+        else:
+            span = n + dh * (kh - 1)
+            block = _padded_block(x, np.arange(r0, r0 + span), cols, spec.padding, spec.pad_mode, 0)
+            flat, base = block.astype(dtype, copy=False).reshape(c, span * wp), 0
+        length = (n - 1) * wp + wo
+        acc = np.zeros((out_channels, n * wp), dtype=dtype)
+        scratch = np.empty((out_per_group, length), dtype=dtype)
+        for g in range(groups):
+            xg = flat[g * per_group:(g + 1) * per_group]
+            ag = acc[g * out_per_group:(g + 1) * out_per_group, :length]
+            for a in range(kh):
+                for b in range(kw):
+                    start = base + a * dh * wp + b * dw
+                    view = xg[:, start:start + length]
+                    if single:
+                        np.multiply(view[0], taps[a, b, g, 0], out=scratch[0])
+                    else:
+                        np.matmul(taps[a, b, g * out_per_group:(g + 1) * out_per_group], view, out=scratch)
+                    ag += scratch
+        out[:, r0:r1] = acc.reshape(out_channels, n, wp)[:, :, :wo]
+    return out
+
+
+def _apply_strided(spec: ApplySpec, x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Any stride: each tap adds ``w[:, :, a, b] · x̃[:, a·D + i·S, b·D + j·S]`` over a block."""
     ho, wo = spec.output_size()
     (sh, sw), (dh, dw) = spec.stride, spec.dilation
     kh, kw = spec.kernel_size
@@ -751,10 +815,8 @@ def conv_apply(spec: ApplySpec, *, cell: tuple[int, ...] | None = None, steps: i
     else:
         limit = steps if steps is not None else (total_cells if total_cells <= DEFAULT_STEPS_ALL else
                                                   DEFAULT_STEPS_SOME)
-        chosen = [(o, i, j) for o in range(spec.out_channels) for i in range(ho) for j in range(wo)][:limit] \
-            if total_cells <= 100_000 or limit < total_cells else []
-        if limit < total_cells and limit > len(chosen):
-            chosen = []
+        every = ((o, i, j) for o in range(spec.out_channels) for i in range(ho) for j in range(wo))
+        chosen = list(itertools.islice(every, min(limit, MAX_CELLS_WRITTEN)))
     for o, i, j in chosen:
         formula, numbers, cell_value, note = cell_step(spec, direct, o, i, j)
         sol.step(f"O[{_index(o, i, j, spec.channels)}]", formula, numbers, cell_value, note=note)
