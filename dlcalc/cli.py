@@ -27,6 +27,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                  "Output size of a convolution, transposed convolution or pooling layer."),
     "conv-apply": ("dlcalc.commands.conv_apply",
                    "Apply a kernel or pooling to a matrix, every output element worked out and checked."),
+    "params": ("dlcalc.commands.params",
+               "Parameter counts, output shapes and MACs of a layer or network, conventions explicit."),
 }
 
 

@@ -100,6 +100,16 @@ class Verdict(_Record):
         }
 
 
+class Table(_Record):
+    """Rows of text under column headings, standing for the first ``covers`` steps."""
+
+    __slots__ = ("columns", "rows", "covers", "right")
+
+    def __init__(self, columns: list[str], rows: list[list[str]], covers: int = 0,
+                 right: tuple[int, ...] = ()) -> None:
+        self.columns, self.rows, self.covers, self.right = columns, rows, covers, right
+
+
 class Solution(_Record):
     """Everything one command run produced; ``to_dict`` is the ``--json`` object.
 
@@ -112,7 +122,8 @@ class Solution(_Record):
         display: inputs as a person writes them (``"32×32"``), for the human renderers.
     """
 
-    __slots__ = ("command", "title", "inputs", "steps", "result", "checks", "verdict", "answer", "display")
+    __slots__ = ("command", "title", "inputs", "steps", "result", "checks", "verdict", "answer", "display",
+                 "table")
 
     def __init__(self, command: str, title: str, inputs: dict[str, Any] | None = None,
                  steps: list[Step] | None = None, result: dict[str, Any] | None = None,
@@ -127,6 +138,10 @@ class Solution(_Record):
         self.verdict = verdict
         self.answer = answer
         self.display = dict(display or {})
+        # A summary table (columns, rows of text) that the text, rich and Markdown renderers show
+        # in place of the first ``covers`` steps (e.g. params' one row per layer); JSON and LaTeX
+        # keep the steps themselves.
+        self.table: Table | None = None
 
     def inputs_for_display(self) -> dict[str, Any]:
         """The inputs for human renderers: the ``display`` text where given, else the value."""

@@ -31,6 +31,10 @@ LATEX_EXAMPLES = {
                             "--kernel", "[[[[1,-1],[1/2,0]],[[0,1],[1,0]]]]", "--bias", "1/3", "--flip"],
     "conv-apply pool": ["conv-apply", "--input", "1 2 3 4 5; 6 7 8 9 10", "--pool", "avg", "--kernel-size", "2",
                         "--padding", "1", "--ceil-mode", "--no-count-include-pad"],
+    "params": ["params", "--input", "32x32", "--layers", "conv(6,5) relu maxpool(2) conv(16,5) relu maxpool(2) "
+               "flatten fc(120) relu fc(84) relu fc(10)", "--check-layer", "3=2400"],
+    "params lstm": ["params", "--input", "20", "--layers", "embedding(1000,64) lstm(128, bidirectional=true) "
+                    "mha(256, 4) fc(5)", "--framework", "keras"],
     "conv-apply large": ["conv-apply", "--input", "; ".join(" ".join(str((7 * i + j) % 11) for j in range(30))
                                                             for i in range(30)), "--kernel", "1 -1; -1 1"],
 }

@@ -65,9 +65,17 @@ def to_markdown(solution: Solution) -> str:
         out += [f"- {escape(str(k))} = {_math(v)}" for k, v in solution.inputs_for_display().items()]
         out.append("")
 
-    if solution.steps:
+    steps = solution.steps
+    if solution.table is not None:
+        table = solution.table
+        out += ["**Summary**", "", "| " + " | ".join(escape(c) for c in table.columns) + " |",
+                "|" + "|".join("---:" if c in table.right else "---" for c in range(len(table.columns))) + "|"]
+        out += ["| " + " | ".join(escape(cell) for cell in row) + " |" for row in table.rows]
+        out.append("")
+        steps = steps[table.covers:]
+    if steps:
         out += ["**Steps**", ""]
-        for number, step in enumerate(solution.steps, start=1):
+        for number, step in enumerate(steps, start=1):
             head = f"{number}. "
             math = step_math(step)
             line = head + escape(step.label)

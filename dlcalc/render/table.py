@@ -36,6 +36,16 @@ def _key_value(key: str, value: Any, style: str = "", indent: int = 0) -> Text:
     return text
 
 
+def _summary_table(solution: Solution) -> Table:
+    summary = solution.table
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+    for c, column in enumerate(summary.columns):
+        table.add_column(column, justify="right" if c in summary.right else "left", overflow="fold")
+    for row in summary.rows:
+        table.add_row(*row)
+    return table
+
+
 def _steps_table(solution: Solution) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
     table.add_column("#", justify="right", style="dim", no_wrap=True)
@@ -43,7 +53,8 @@ def _steps_table(solution: Solution) -> Table:
     table.add_column("Formula", overflow="fold")
     table.add_column("Substituted", overflow="fold")
     table.add_column("Value", overflow="fold", style="bold")
-    for number, step in enumerate(solution.steps, start=1):
+    skip = solution.table.covers if solution.table is not None else 0
+    for number, step in enumerate(solution.steps[skip:], start=1):
         label = Text(step.label)
         if step.note:
             label.append("\n" + step.note, style="dim italic")
@@ -67,7 +78,9 @@ def solution_renderables(solution: Solution) -> list[Any]:
             if key in blocks:
                 parts.append(Padding(_key_value(str(key), value), (0, 0, 0, 2)))
 
-    if solution.steps:
+    if solution.table is not None:
+        parts.append(_summary_table(solution))
+    if solution.steps[solution.table.covers if solution.table is not None else 0:]:
         parts.append(_steps_table(solution))
 
     for index, (key, value) in enumerate(solution.result.items()):

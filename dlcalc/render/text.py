@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from dlcalc.render.mathtext import format_value
 
 if TYPE_CHECKING:
-    from dlcalc.solution import Solution
+    from dlcalc.solution import Solution, Table
 
 __all__ = ["to_text"]
 
@@ -69,6 +69,18 @@ def _prefixed(prefix: str, text: str) -> list[str]:
     return [(prefix + lines[0]).rstrip()] + [pad + line for line in lines[1:]]
 
 
+def table_lines(table: Table) -> list[str]:
+    """A table as aligned plain-text lines: headings, a rule, then the rows."""
+    rows = [table.columns, *table.rows]
+    widths = [max(len(row[c]) for row in rows) for c in range(len(table.columns))]
+
+    def line(row: list[str]) -> str:
+        return "  ".join(cell.rjust(widths[c]) if c in table.right else cell.ljust(widths[c])
+                         for c, cell in enumerate(row)).rstrip()
+
+    return [line(table.columns), "  ".join("─" * w for w in widths), *(line(r) for r in table.rows)]
+
+
 def to_text(solution: Solution, width: int = 100) -> str:
     """Render a solution as plain text.
 
@@ -94,10 +106,15 @@ def to_text(solution: Solution, width: int = 100) -> str:
             out.append("  " + first)
             out.extend(rest)
 
-    if solution.steps:
+    steps = solution.steps
+    if solution.table is not None:
+        out.append("Summary:")
+        out.extend("  " + line for line in table_lines(solution.table))
+        steps = steps[solution.table.covers:]
+    if steps:
         out.append("Steps:")
-        digits = len(str(len(solution.steps)))
-        for number, step in enumerate(solution.steps, start=1):
+        digits = len(str(len(steps)))
+        for number, step in enumerate(steps, start=1):
             head = f"  {number:>{digits}}. "
             out.append((head + step.label).rstrip())
             body = " " * (len(head) + 2)
