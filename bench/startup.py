@@ -28,8 +28,10 @@ CASES = {
                                "--no-symbolic"],
     "dlcalc conv-out --check --json": [*DLCALC, "conv-out", "--size", "32", "--kernel", "5",
                                        "--stride", "4", "--check", "28", "--json"],
+    "dlcalc params --json (one layer)": [*DLCALC, "params", "--input", "32x32", "--filters", "6", "--kernel", "5",
+                                         "--json"],
 }
-TARGETS = {"dlcalc conv-out --json": 1.2}
+TARGETS = {"dlcalc conv-out --json": 1.2, "dlcalc params --json (one layer)": 1.2}
 
 
 def time_once(argv: list[str]) -> float:

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from dlcalc.errors import DlcalcError
 
@@ -31,25 +30,27 @@ _TOKEN = re.compile(r"""
 """, re.VERBOSE)
 
 
-@dataclass
 class Layer:
     """One layer as written: its name, arguments, and where it starts in the text (1-based)."""
 
-    name: str
-    args: list = field(default_factory=list)
-    kwargs: dict = field(default_factory=dict)
-    column: int = 1
-    text: str = ""
+    __slots__ = ("name", "args", "kwargs", "column", "text")
+
+    def __init__(self, name: str, args: list | None = None, kwargs: dict | None = None, column: int = 1,
+                 text: str = "") -> None:
+        self.name, self.args, self.kwargs = name, list(args or []), dict(kwargs or {})
+        self.column, self.text = column, text
+
+    def __repr__(self) -> str:
+        return f"Layer({self.text or self.name!r})"
 
 
-@dataclass
 class Residual:
     """``residual(main | shortcut)``: the output is main(x) + shortcut(x) (shortcut empty: x)."""
 
-    main: list
-    shortcut: list
-    column: int = 1
-    text: str = "residual"
+    __slots__ = ("main", "shortcut", "column", "text")
+
+    def __init__(self, main: list, shortcut: list, column: int = 1, text: str = "residual") -> None:
+        self.main, self.shortcut, self.column, self.text = main, shortcut, column, text
 
 
 def tokenize(text: str, option: str) -> list[tuple[str, str, int]]:

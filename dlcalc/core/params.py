@@ -87,7 +87,7 @@ class Row:
         self.in_channel_free = 0  # the count with the input channels forgotten (conv: C_in taken as 1)
         self.spatial = False  # changes the spatial grid (for the receptive field)
         self.rf: tuple[tuple[int, int], ...] = ()  # per axis: (effective kernel, stride)
-        self.shape_mistakes: list[tuple[str, list]] = []  # (what was done, the shape it gives, H×W×C)
+        self.shape_args: tuple | None = None  # what _shape_mistakes needs, computed only when a shape is checked
 
 
 ELEMENTWISE = {"relu", "tanh", "sigmoid", "gelu", "softmax", "leakyrelu", "elu", "silu", "identity", "dropout",
@@ -275,7 +275,7 @@ def _conv(layer: Layer, a: dict, shape: Shape, ctx: Context, dims: int | None) -
     row.macs_formula = f"C_out·{'·'.join('O' for _ in spatial)}·{cin}·{kernel}"
     row.macs_substituted = f"{out}·{_times(spatial)}·{per}·{_times(k)}"
     row.symbolic = ("conv", {"K": math.prod(k), "C_in": c_in, "g": groups, "C_out": out, "b": int(bias)})
-    row.shape_mistakes = _shape_mistakes(shape, k, s, pads, d, out)
+    row.shape_args = (shape, k, s, pads, d, out)
     row.spatial = True
     row.rf = tuple((dd * (kk - 1) + 1, ss) for kk, ss, dd in zip(k, s, d, strict=True))
     return row
@@ -369,7 +369,7 @@ def _pool(layer: Layer, a: dict, shape: Shape, ctx: Context, dims: int | None) -
     row = Row(layer.text, "pool", Shape("image", shape.channels, spatial))
     if a["s"] is None:
         row.notes.append("stride defaults to the window")
-    row.shape_mistakes = _shape_mistakes(shape, k, s, tuple((pp, pp) for pp in p), d, shape.channels)
+    row.shape_args = (shape, k, s, tuple((pp, pp) for pp in p), d, shape.channels)
     row.spatial = True
     row.rf = tuple((dd * (kk - 1) + 1, ss) for kk, ss, dd in zip(k, s, d, strict=True))
     return row
@@ -755,6 +755,10 @@ def params_solution(rows: list[Row], shape: Shape, framework: str, title: str, s
              " + ".join(map(_thousands, layer_macs[:12])) + (f" + … ({len(layer_macs) - 12} more)"
                                                              if len(layer_macs) > 12 else ""), macs)
     sol.step("FLOPs", "2·MACs", f"2·{macs:,}", 2 * macs, note="1 MAC = 2 FLOPs (a multiply and an add)")
+    conventions = [f"layer {r.index} {r.name}: {note}" for r in rows for note in r.notes
+                   if note.startswith(("PyTorch", "Keras"))]
+    if conventions:
+        sol.step("Conventions", value=framework, note="; ".join(dict.fromkeys(conventions)))
     memory = total * 4 / 1024**2
     sol.step("Parameter memory", "4 bytes·parameters / 2²⁰ (float32)", f"4·{total:,} / 1,048,576",
              f"{memory:.4g} MiB")
@@ -928,7 +932,7 @@ def judge(rows: list[Row], total_claim: str | None, layer_claims: list[str], sha
         want = row.output.as_list()
         channels_first = [want[-1], *want[:-1]] if row.output.kind == "image" else want
         orders = [want, channels_first]
-        mistakes = [Mistake(d, tuple(v)) for d, v in row.shape_mistakes]
+        mistakes = [Mistake(d, tuple(v)) for d, v in (_shape_mistakes(*row.shape_args) if row.shape_args else [])]
         labels = {"image": [*("depth", "height", "width")[3 - len(row.output.spatial):], "channels"],
                   "sequence": ["length", "features"]}.get(row.output.kind)
         verdict = check_claim(value, want, option="--check-shape", mistakes=mistakes, joiner="×", labels=labels)
