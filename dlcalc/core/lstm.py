@@ -1,0 +1,570 @@
+"""One LSTM step's forward and backward pass, and backpropagation through time, with checks.
+
+The cell (the seed's Q2.1 notation; Hochreiter & Schmidhuber 1997 with a forget gate, as in
+PyTorch's ``nn.LSTM`` and Goodfellow et al., *Deep Learning*, §10.10.1):
+
+    z_t = W·[h_{t−1}; x_t] + b, split into four gates (order ifog, or PyTorch's ifgo)
+    i_t = σ(ẑ_i), f_t = σ(ẑ_f), o_t = σ(ẑ_o), g_t = tanh(ẑ_g)
+    c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t
+    h_t = o_t ⊙ tanh(c_t)
+
+Backward, given δh_t = ∂L/∂h_t (the loss's own gradient at t plus what flows back from t+1)
+and, from step t+1, δc_{t+1} and f_{t+1}:
+
+    δo_t = δh_t ⊙ tanh(c_t)
+    δc_t = δh_t ⊙ o_t ⊙ (1 − tanh²(c_t)) + δc_{t+1} ⊙ f_{t+1}
+    δi_t = δc_t ⊙ g_t,   δf_t = δc_t ⊙ c_{t−1},   δg_t = δc_t ⊙ i_t,   δc_{t−1} = δc_t ⊙ f_t
+    δẑ = δ(gate) ⊙ σ(ẑ)(1 − σ(ẑ)) for i, f, o;  δẑ_g = δg_t ⊙ (1 − g_t²)
+    δW = δz·[h_{t−1}; x_t]ᵀ,  δb = δz,  [δh_{t−1}; δx_t] = Wᵀ·δz
+
+A single step is judged on the loss ``L = Σ δh_t ⊙ h_t + Σ (δc_{t+1} ⊙ f_{t+1}) ⊙ c_t``, whose
+gradients are exactly the upstream ones given; finite differences are taken of that loss.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from typing import Any
+
+import numpy as np
+
+from dlcalc.errors import DlcalcError
+from dlcalc.solution import Solution
+
+ORDERS = ("ifog", "ifgo")
+GATE_NAMES = {"i": "input", "f": "forget", "o": "output", "g": "cell candidate"}
+MAX_HIDDEN = 4096
+FD_EPS = 1e-6
+FD_PASS = 1e-6
+SHOW_ELEMENTS = 3  # vectors up to this long are worked element by element
+
+
+class Vector:
+    """A vector or matrix result: every number for JSON (``tolist``), a short form for people."""
+
+    __slots__ = ("array",)
+
+    def __init__(self, array: np.ndarray) -> None:
+        self.array = np.asarray(array, dtype=np.float64)
+
+    def tolist(self) -> Any:
+        return self.array.tolist()
+
+    def preview(self) -> Any:
+        a = self.array
+        if a.ndim == 1:
+            if a.size <= 8:
+                return a.tolist()
+            return [*a[:4].tolist(), "…", *a[-2:].tolist()]
+        if a.shape[0] <= 8 and a.shape[1] <= 8:
+            return a.tolist()
+        rows = list(range(min(4, a.shape[0]))) + ([-1] if a.shape[0] > 6 else []) + list(
+            range(max(4, a.shape[0] - 2), a.shape[0]))
+        cols = list(range(min(4, a.shape[1]))) + ([-1] if a.shape[1] > 6 else []) + list(
+            range(max(4, a.shape[1] - 2), a.shape[1]))
+        return [["…" if r < 0 or c < 0 else float(a[r, c]) for c in cols] for r in rows]
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
+# ---------------------------------------------------------------------------------------------
+
+STEP_KEYS = ("W", "b", "x", "h_prev", "c_prev", "dh", "dc_next", "f_next")
+
+
+def _shape_of(key: str, hidden: int, inputs: int) -> tuple[int, ...]:
+    return {"W": (4 * hidden, hidden + inputs), "b": (4 * hidden,), "x": (inputs,)}.get(key, (hidden,))
+
+
+def load_values(path: str | None, option: str = "--values") -> dict[str, np.ndarray]:
+    """Values from a JSON file: any of W, b, x, h_prev, c_prev, dh, dc_next, f_next, xs, targets, h0, c0."""
+    if path is None:
+        return {}
+    text = path.strip()
+    if text.startswith("@"):
+        text = text[1:].strip()
+    try:
+        with open(os.path.expanduser(text), encoding="utf-8") as handle:
+            data = json.load(handle)
+    except OSError as error:
+        raise DlcalcError(f"cannot read {text!r}: {error.strerror or error}", option) from None
+    except json.JSONDecodeError as error:
+        raise DlcalcError(f"{text!r} is not JSON: {error.msg} at line {error.lineno}, column {error.colno}",
+                          option) from None
+    if not isinstance(data, dict):
+        raise DlcalcError(f"expected a JSON object with keys such as W, b, x, got {type(data).__name__}", option)
+    known = set(STEP_KEYS) | {"xs", "targets", "h0", "c0"}
+    values = {}
+    for key, value in data.items():
+        if key not in known:
+            from difflib import get_close_matches
+
+            close = get_close_matches(key, sorted(known), n=1)
+            raise DlcalcError(f"unknown key {key!r} in {text!r}" + (f"; did you mean {close[0]}?" if close else "") +
+                              f" (keys: {', '.join(sorted(known))})", option)
+        try:
+            array = np.array(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise DlcalcError(f"{key} in {text!r} must be numbers (a number, a list or a list of rows)",
+                              option) from None
+        if array.dtype == object or not np.all(np.isfinite(array)):
+            raise DlcalcError(f"{key} in {text!r} must be finite numbers", option)
+        values[key] = np.atleast_1d(array)
+    return values
+
+
+def draw(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    """Random values with two decimals, in [−1, 1]: easy to copy into a hand calculation."""
+    return np.round(rng.uniform(-1.0, 1.0, size=shape), 2)
+
+
+def step_values(hidden: int | None, inputs: int | None, seed: int, given: dict[str, np.ndarray]
+                ) -> tuple[dict[str, np.ndarray], list[str], int, int]:
+    """All values of one step: the given ones, the rest drawn from the seed; (values, drawn, H, M)."""
+    if "W" in given:
+        rows, cols = given["W"].shape if given["W"].ndim == 2 else (0, 0)
+        if given["W"].ndim != 2 or rows % 4:
+            raise DlcalcError(f"W must be a matrix with 4H rows, got shape {list(given['W'].shape)}", "--values")
+        hidden = hidden or rows // 4
+        inputs = inputs or cols - hidden
+    hidden = hidden or (given["h_prev"].size if "h_prev" in given else 1)
+    inputs = inputs or (given["x"].size if "x" in given else 1)
+    if hidden > MAX_HIDDEN or inputs > MAX_HIDDEN:
+        raise DlcalcError(f"sizes up to {MAX_HIDDEN} are supported, got hidden {hidden}, input {inputs}",
+                          "--hidden")
+    rng = np.random.default_rng(seed)
+    values, drawn = {}, []
+    for key in STEP_KEYS:
+        shape = _shape_of(key, hidden, inputs)
+        fresh = draw(rng, shape)  # drawn whether or not given, so a value never shifts the others
+        if key in ("W", "b") and hidden + inputs > 8:  # PyTorch's init, U(−1/√H, 1/√H): gates not saturated
+            fresh = fresh / math.sqrt(hidden)
+        if key == "f_next":
+            fresh = np.round(rng.uniform(0.05, 0.95, size=shape), 2)  # a forget gate lies in (0, 1)
+        if key in given:
+            value = given[key]
+            if value.shape != shape:
+                want = "×".join(map(str, shape))
+                raise DlcalcError(f"{key} must have shape {want} (W is 4H×(H+M) for [h_{{t−1}}; x_t] with H={hidden}, "
+                                  f"M={inputs}), got {'×'.join(map(str, value.shape))}", "--values")
+            values[key] = value
+        else:
+            values[key] = fresh
+            drawn.append(key)
+    return values, drawn, hidden, inputs
+
+
+# ---------------------------------------------------------------------------------------------
+# The cell
+# ---------------------------------------------------------------------------------------------
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """σ(z) = 1/(1 + e^{−z}), computed without overflow for large |z|."""
+    out = np.empty_like(z, dtype=np.float64)
+    positive = z >= 0
+    out[positive] = 1.0 / (1.0 + np.exp(-z[positive]))
+    e = np.exp(z[~positive])
+    out[~positive] = e / (1.0 + e)
+    return out
+
+
+def gate_slices(hidden: int, order: str) -> dict[str, slice]:
+    return {gate: slice(k * hidden, (k + 1) * hidden) for k, gate in enumerate(order)}
+
+
+def forward(W: np.ndarray, b: np.ndarray, x: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray,
+            order: str = "ifog") -> dict[str, np.ndarray]:
+    """One step forward: pre-activations ``z_i, z_f, z_o, z_g``, gates, ``c``, ``tanh(c)``, ``h``."""
+    hidden = h_prev.size
+    z = W @ np.concatenate([h_prev, x]) + b
+    s = gate_slices(hidden, order)
+    out = {"z": z, "z_i": z[s["i"]], "z_f": z[s["f"]], "z_o": z[s["o"]], "z_g": z[s["g"]]}
+    out["i"], out["f"], out["o"] = sigmoid(out["z_i"]), sigmoid(out["z_f"]), sigmoid(out["z_o"])
+    out["g"] = np.tanh(out["z_g"])
+    out["c"] = out["f"] * c_prev + out["i"] * out["g"]
+    out["tanh_c"] = np.tanh(out["c"])
+    out["h"] = out["o"] * out["tanh_c"]
+    return out
+
+
+def backward(fw: dict[str, np.ndarray], W: np.ndarray, x: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray,
+             dh: np.ndarray, dc_next: np.ndarray, f_next: np.ndarray, order: str = "ifog") -> dict[str, np.ndarray]:
+    """One step backward (the formulas in the module docstring)."""
+    hidden = h_prev.size
+    g = {}
+    g["do"] = dh * fw["tanh_c"]
+    g["dc_from_h"] = dh * fw["o"] * (1.0 - fw["tanh_c"] ** 2)
+    g["dc_from_next"] = dc_next * f_next
+    g["dc"] = g["dc_from_h"] + g["dc_from_next"]
+    g["di"] = g["dc"] * fw["g"]
+    g["df"] = g["dc"] * c_prev
+    g["dg"] = g["dc"] * fw["i"]
+    g["dc_prev"] = g["dc"] * fw["f"]
+    g["dz_i"] = g["di"] * fw["i"] * (1.0 - fw["i"])
+    g["dz_f"] = g["df"] * fw["f"] * (1.0 - fw["f"])
+    g["dz_o"] = g["do"] * fw["o"] * (1.0 - fw["o"])
+    g["dz_g"] = g["dg"] * (1.0 - fw["g"] ** 2)
+    dz = np.empty(4 * hidden)
+    for gate, part in gate_slices(hidden, order).items():
+        dz[part] = g[f"dz_{gate}"]
+    g["dz"] = dz
+    g["dW"] = np.outer(dz, np.concatenate([h_prev, x]))
+    g["db"] = dz.copy()
+    dhx = W.T @ dz
+    g["dh_prev"], g["dx"] = dhx[:hidden], dhx[hidden:]
+    return g
+
+
+def surrogate_loss(v: dict[str, np.ndarray], order: str) -> float:
+    """L = Σ δh_t ⊙ h_t + Σ (δc_{t+1} ⊙ f_{t+1}) ⊙ c_t: its gradients are the upstream ones given."""
+    fw = forward(v["W"], v["b"], v["x"], v["h_prev"], v["c_prev"], order)
+    return float(np.sum(v["dh"] * fw["h"]) + np.sum(v["dc_next"] * v["f_next"] * fw["c"]))
+
+
+def rel_error(analytic: np.ndarray, numeric: np.ndarray, noise: float = 0.0) -> float:
+    """CS231n's relative error: max |a − n| / max(1e-8, |a| + |n|), ignoring entries whose
+    difference is within ``noise`` (the rounding error of a central difference of the loss)."""
+    a, n = np.asarray(analytic, dtype=np.float64), np.asarray(numeric, dtype=np.float64)
+    if not a.size:
+        return 0.0
+    gap = np.abs(a - n)
+    errors = np.where(gap <= noise, 0.0, gap / np.maximum(1e-8, np.abs(a) + np.abs(n)))
+    return float(np.max(errors))
+
+
+def _both(analytic: np.ndarray, numeric: np.ndarray, noise: float) -> tuple[float, float]:
+    return rel_error(analytic, numeric), rel_error(analytic, numeric, noise)
+
+
+def difference_noise(loss: float, eps: float = FD_EPS) -> float:
+    """How far a central difference of a loss of this size can be off by rounding alone."""
+    return 10 * float(np.finfo(float).eps) * max(1.0, abs(loss)) / eps
+
+
+def numeric_gradient(function, point: np.ndarray, eps: float = FD_EPS, indices=None) -> np.ndarray:
+    """Central differences (f(p + ε) − f(p − ε)) / 2ε of a scalar function, element by element
+    (or at the given flat indices only)."""
+    grad = np.zeros_like(point, dtype=np.float64)
+    flat = point.reshape(-1)
+    out = grad.reshape(-1)
+    for k in (range(flat.size) if indices is None else indices):
+        keep = flat[k]
+        flat[k] = keep + eps
+        up = function()
+        flat[k] = keep - eps
+        down = function()
+        flat[k] = keep
+        out[k] = (up - down) / (2 * eps)
+    return grad
+
+
+def finite_difference_errors(v: dict[str, np.ndarray], fw: dict[str, np.ndarray], grads: dict[str, np.ndarray],
+                             order: str, max_entries: int = 4000) -> dict[str, tuple[float, float]]:
+    """The largest relative error of every gradient against central differences of the loss.
+
+    Parameters and inputs (W, b, x, h_{t−1}, c_{t−1}) are perturbed in the real cell; the
+    intermediate gradients by perturbing that quantity with the rest held: the gates (i, f, o, g)
+    in ``c = f c_{t−1} + i g, h = o tanh(c)``, ``c`` itself, and the pre-activations ``z``.
+    Large matrices are sampled (``max_entries`` of their elements, the same ones every run).
+    Returns, per gradient, (largest relative error, the same ignoring differences within rounding
+    noise): the first is reported, the second judged.
+    """
+    errors = {}
+    work = {k: a.copy() for k, a in v.items()}
+    noise = difference_noise(surrogate_loss(v, order))
+    rng = np.random.default_rng(12345)
+
+    def sample(array: np.ndarray):
+        return None if array.size <= max_entries else rng.choice(array.size, max_entries, replace=False)
+
+    for key, grad_key in (("W", "dW"), ("b", "db"), ("x", "dx"), ("h_prev", "dh_prev"), ("c_prev", "dc_prev")):
+        picks = sample(work[key])
+        numeric = numeric_gradient(lambda: surrogate_loss(work, order), work[key], indices=picks)
+        analytic = grads[grad_key]
+        if picks is not None:
+            numeric, analytic = numeric.reshape(-1)[picks], analytic.reshape(-1)[picks]
+        errors[grad_key] = _both(analytic, numeric, noise)
+    dh, dcn = v["dh"], v["dc_next"] * v["f_next"]
+    gates = {k: fw[k].copy() for k in ("i", "f", "o", "g")}
+
+    def loss_of_gates() -> float:
+        c = gates["f"] * v["c_prev"] + gates["i"] * gates["g"]
+        return float(np.sum(dh * gates["o"] * np.tanh(c)) + np.sum(dcn * c))
+
+    for gate in ("i", "f", "o", "g"):
+        errors[f"d{gate}"] = _both(grads[f"d{gate}"], numeric_gradient(loss_of_gates, gates[gate]), noise)
+    c = fw["c"].copy()
+    errors["dc"] = _both(grads["dc"], numeric_gradient(
+        lambda: float(np.sum(dh * fw["o"] * np.tanh(c)) + np.sum(dcn * c)), c), noise)
+    z = fw["z"].copy()
+    hidden = v["h_prev"].size
+    s = gate_slices(hidden, order)
+
+    def loss_of_z() -> float:
+        i, f, o, g = sigmoid(z[s["i"]]), sigmoid(z[s["f"]]), sigmoid(z[s["o"]]), np.tanh(z[s["g"]])
+        cz = f * v["c_prev"] + i * g
+        return float(np.sum(dh * o * np.tanh(cz)) + np.sum(dcn * cz))
+
+    errors["dz"] = _both(grads["dz"], numeric_gradient(loss_of_z, z), noise)
+    return errors
+
+
+# ---------------------------------------------------------------------------------------------
+# Showing the numbers
+# ---------------------------------------------------------------------------------------------
+
+
+def _n(value: float) -> str:
+    text = f"{value:.4g}"
+    return f"({text})" if text.startswith("-") else text
+
+
+def _elements(*arrays: np.ndarray, joiner: str = "·", template: str | None = None) -> str:
+    """The element-wise substitution for short vectors (``0.5·0.3004; …``), else ""."""
+    size = arrays[0].size
+    if size > SHOW_ELEMENTS:
+        return ""
+    parts = []
+    for k in range(size):
+        numbers = [_n(float(a.reshape(-1)[k])) for a in arrays]
+        parts.append(template.format(*numbers) if template else joiner.join(numbers))
+    return re.sub(r"(σ|tanh)\(\((-[^()]*)\)\)", r"\1(\2)", "; ".join(parts))  # σ((-0.5)) → σ(-0.5)
+
+
+def _value(array: np.ndarray) -> Any:
+    array = np.asarray(array, dtype=np.float64)
+    if array.size == 1:
+        return float(array.reshape(-1)[0])
+    return Vector(array)
+
+
+# ---------------------------------------------------------------------------------------------
+# One step, worked
+# ---------------------------------------------------------------------------------------------
+
+FORWARD_KEYS = ("z_i", "z_f", "z_o", "z_g", "i", "f", "o", "g", "c", "tanh_c", "h")
+GRAD_KEYS = ("do", "dc", "di", "df", "dg", "dz", "dW", "db", "dh_prev", "dc_prev", "dx")
+
+
+def lstm_step(v: dict[str, np.ndarray], order: str = "ifog", drawn: list[str] | None = None,
+              seed: int = 0) -> tuple[Solution, dict, dict]:
+    """The worked forward and backward pass of one step, with finite-difference checks."""
+    with np.errstate(over="raise", invalid="raise"):
+        try:
+            fw = forward(v["W"], v["b"], v["x"], v["h_prev"], v["c_prev"], order)
+            grads = backward(fw, v["W"], v["x"], v["h_prev"], v["c_prev"], v["dh"], v["dc_next"], v["f_next"],
+                             order)
+        except FloatingPointError:
+            raise DlcalcError("the values overflow float64; use smaller numbers", "--values") from None
+    hidden, inputs = v["h_prev"].size, v["x"].size
+    sol = Solution("lstm-grads", f"one LSTM step, forward and backward (hidden {hidden}, input {inputs})")
+    sol.inputs = {"hidden": hidden, "input_size": inputs, "gate_order": order, "seed": seed,
+                  "drawn_from_seed": list(drawn or []), **{k: Vector(v[k]) for k in STEP_KEYS}}
+    sol.display = {"drawn_from_seed": ", ".join(drawn) if drawn else "none"}
+    order_text = ", ".join(f"{GATE_NAMES[g]} gate {g}" for g in order)
+    s = sol.step
+    s("Pre-activations", "z = W·[h_{t−1}; x_t] + b", value=_value(fw["z"]),
+      note=f"split in the order {order} ({order_text}), {hidden} row{'s' if hidden > 1 else ''} each")
+    for gate in ("i", "f", "o"):
+        s(f"{GATE_NAMES[gate].capitalize()} gate", f"{gate}_t = σ(ẑ_{gate})",
+          _elements(fw[f"z_{gate}"], template="σ({0})"), _value(fw[gate]))
+    s("Cell candidate", "g_t = tanh(ẑ_g)", _elements(fw["z_g"], template="tanh({0})"), _value(fw["g"]))
+    s("Cell state", "c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t",
+      _elements(fw["f"], v["c_prev"], fw["i"], fw["g"], template="{0}·{1} + {2}·{3}"), _value(fw["c"]))
+    s("Squashed cell", "tanh(c_t)", _elements(fw["c"], template="tanh({0})"), _value(fw["tanh_c"]))
+    s("Hidden state", "h_t = o_t ⊙ tanh(c_t)", _elements(fw["o"], fw["tanh_c"]), _value(fw["h"]))
+    s("δo_t", "δo_t = δh_t ⊙ tanh(c_t)", _elements(v["dh"], fw["tanh_c"]), _value(grads["do"]))
+    s("δc_t through h_t", "δh_t ⊙ o_t ⊙ (1 − tanh²(c_t))",
+      _elements(v["dh"], fw["o"], fw["tanh_c"], template="{0}·{1}·(1 − {2}²)"), _value(grads["dc_from_h"]))
+    s("δc_t from c_{t+1}", "δc_{t+1} ⊙ f_{t+1}", _elements(v["dc_next"], v["f_next"]),
+      _value(grads["dc_from_next"]), note="c_{t+1} = f_{t+1} ⊙ c_t + …, so ∂c_{t+1}/∂c_t = f_{t+1}")
+    s("δc_t", "δc_t = δh_t ⊙ o_t ⊙ (1 − tanh²(c_t)) + δc_{t+1} ⊙ f_{t+1}",
+      _elements(grads["dc_from_h"], grads["dc_from_next"], joiner=" + "), _value(grads["dc"]),
+      note="both paths: through h_t = o_t ⊙ tanh(c_t), and through the next cell state")
+    s("δi_t", "δi_t = δc_t ⊙ g_t", _elements(grads["dc"], fw["g"]), _value(grads["di"]))
+    s("δf_t", "δf_t = δc_t ⊙ c_{t−1}", _elements(grads["dc"], v["c_prev"]), _value(grads["df"]))
+    s("δg_t", "δg_t = δc_t ⊙ i_t", _elements(grads["dc"], fw["i"]), _value(grads["dg"]))
+    for gate in ("i", "f", "o"):
+        s(f"δẑ_{gate}", f"δẑ_{gate} = δ{gate}_t ⊙ {gate}_t ⊙ (1 − {gate}_t)",
+          _elements(grads[f"d{gate}"], fw[gate], fw[gate], template="{0}·{1}·(1 − {2})"),
+          _value(grads[f"dz_{gate}"]), note="σ′(ẑ) = σ(ẑ)(1 − σ(ẑ))" if gate == "i" else "")
+    s("δẑ_g", "δẑ_g = δg_t ⊙ (1 − g_t²)", _elements(grads["dg"], fw["g"], template="{0}·(1 − {1}²)"),
+      _value(grads["dz_g"]), note="tanh′(ẑ) = 1 − tanh²(ẑ)")
+    s("δz", "δz = [" + "; ".join(f"δẑ_{g}" for g in order) + "]", value=_value(grads["dz"]))
+    s("δW", "δW = δz·[h_{t−1}; x_t]ᵀ", value=_value(grads["dW"]),
+      note=f"an outer product: {4 * hidden}×{hidden + inputs}, the shape of W")
+    s("δb", "δb = δz", value=_value(grads["db"]))
+    s("δh_{t−1}", "δh_{t−1} = W_hᵀ·δz (W_h: the first H columns of W)", value=_value(grads["dh_prev"]))
+    s("δx_t", "δx_t = W_xᵀ·δz (W_x: the last M columns of W)", value=_value(grads["dx"]))
+    s("δc_{t−1}", "δc_{t−1} = δc_t ⊙ f_t", _elements(grads["dc"], fw["f"]), _value(grads["dc_prev"]))
+
+    errors = finite_difference_errors(v, fw, grads, order)
+    groups = {"gates and cell (δo, δc, δi, δf, δg, δz)": ("do", "dc", "di", "df", "dg", "dz"),
+              "parameters (δW, δb)": ("dW", "db"), "inputs (δh_{t−1}, δc_{t−1}, δx)": ("dh_prev", "dc_prev", "dx")}
+    for name, keys in groups.items():
+        worst = max(keys, key=lambda k: errors[k][0])
+        sol.check(f"finite differences: {name}", "finite differences", all(errors[k][1] < FD_PASS for k in keys),
+                  f"largest relative error {errors[worst][0]:.1e} ({worst}); central differences, ε = {FD_EPS:g}, "
+                  "float64, CS231n's |a − n| / max(10⁻⁸, |a| + |n|)")
+    sol.result = {"forward": {k: Vector(fw[k]) for k in FORWARD_KEYS},
+                  "grads": {k: Vector(grads[k]) for k in GRAD_KEYS}}
+    sol.answer = "every gradient of the step; " + ("all agree with finite differences"
+                                                   if all(c.passed for c in sol.checks) else "a check FAILED")
+    return sol, fw, grads
+
+
+def check_numbers(sol: Solution, claims: list[str], rtol: float | None, atol: float | None):
+    """``--check di=0.0123,-0.2``: claimed values of any forward quantity or gradient."""
+    from dlcalc.solution import Verdict
+    from dlcalc.verify import check_claim
+
+    known = {**{k: sol.result["forward"][k] for k in FORWARD_KEYS}, **{k: sol.result["grads"][k]
+                                                                        for k in GRAD_KEYS}}
+    claimed, correct, details, passed = {}, {}, [], True
+    for text in claims:
+        if "=" not in text:
+            raise DlcalcError(f"expected NAME=VALUES such as di=0.0123,-0.2, got {text!r}", "--check")
+        name, values = (part.strip() for part in text.split("=", 1))
+        name = name.replace("δ", "d")
+        if name not in known:
+            from difflib import get_close_matches
+
+            close = get_close_matches(name, list(known), n=1)
+            raise DlcalcError(f"unknown quantity {name!r}" + (f"; did you mean {close[0]}?" if close else "") +
+                              f" (one of {', '.join(known)})", "--check")
+        truth = [float(t) for t in np.asarray(known[name].array).reshape(-1)]
+        verdict = check_claim(values.replace(";", ","), truth, rtol=rtol, atol=atol, joiner=", ")
+        claimed[name], correct[name] = verdict.claimed, verdict.correct
+        details += [f"{name}: {d}" for d in verdict.details]
+        passed &= verdict.passed
+    return Verdict(claimed, correct, passed, details, None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Backpropagation through time
+# ---------------------------------------------------------------------------------------------
+
+
+def sequence_loss(hs: np.ndarray, loss: str, targets: np.ndarray | None) -> tuple[float, np.ndarray]:
+    """The loss over all steps and its gradient with respect to every h_t.
+
+    ``sum``: L = Σ_t Σ_k h_t[k], so ∂L/∂h_t = 1. ``mse``: L = mean over t and k of (h_t − y_t)²,
+    so ∂L/∂h_t = 2(h_t − y_t)/(T·H).
+    """
+    if loss == "sum":
+        return float(hs.sum()), np.ones_like(hs)
+    diff = hs - targets
+    return float(np.mean(diff**2)), 2.0 * diff / diff.size
+
+
+def bptt_forward(W: np.ndarray, b: np.ndarray, xs: np.ndarray, h0: np.ndarray, c0: np.ndarray, order: str):
+    h, c = h0, c0
+    caches = []
+    for x in xs:
+        fw = forward(W, b, x, h, c, order)
+        caches.append((fw, h, c))
+        h, c = fw["h"], fw["c"]
+    return caches
+
+
+def bptt(W: np.ndarray, b: np.ndarray, xs: np.ndarray, h0: np.ndarray, c0: np.ndarray, loss: str,
+         targets: np.ndarray | None, order: str = "ifog") -> dict[str, Any]:
+    """Forward over T steps, then the one-step backward from t = T down to 1, carrying δh and δc.
+
+    At step t: δh_t = ∂L/∂h_t + (δh_{t} from step t+1's δh_{t−1}); δc_{t+1} and f_{t+1} come from
+    step t+1 (zero after the last step). δW and δb are summed over the steps.
+    """
+    caches = bptt_forward(W, b, xs, h0, c0, order)
+    hs = np.array([fw["h"] for fw, _, _ in caches])
+    value, dhs = sequence_loss(hs, loss, targets)
+    hidden = h0.size
+    dW, db = np.zeros_like(W), np.zeros_like(b)
+    dxs = np.zeros_like(xs)
+    dh_next, dc_next, f_next = np.zeros(hidden), np.zeros(hidden), np.zeros(hidden)
+    per_step = []
+    for t in range(len(xs) - 1, -1, -1):
+        fw, h_prev, c_prev = caches[t]
+        dh = dhs[t] + dh_next
+        g = backward(fw, W, xs[t], h_prev, c_prev, dh, dc_next, f_next, order)
+        dW += g["dW"]
+        db += g["db"]
+        dxs[t] = g["dx"]
+        per_step.append((t, dh, g["dc"]))
+        dh_next, dc_next, f_next = g["dh_prev"], g["dc"], fw["f"]
+    per_step.reverse()
+    return {"loss": value, "dW": dW, "db": db, "dxs": dxs, "dh0": dh_next, "dc0": dc_next * f_next,
+            "hs": hs, "per_step": per_step}
+
+
+def bptt_solution(v: dict[str, np.ndarray], xs: np.ndarray, h0: np.ndarray, c0: np.ndarray, loss: str,
+                  targets: np.ndarray | None, order: str, drawn: list[str], seed: int,
+                  samples: int = 12) -> Solution:
+    """BPTT over the whole sequence, worked step by step, the unrolled gradient checked by central
+    differences of the loss (every entry for small problems, a fixed sample of each array else)."""
+    W, b = v["W"], v["b"]
+    with np.errstate(over="raise", invalid="raise"):
+        try:
+            out = bptt(W, b, xs, h0, c0, loss, targets, order)
+        except FloatingPointError:
+            raise DlcalcError("the values overflow float64; use smaller numbers", "--values") from None
+    steps, hidden = len(xs), h0.size
+    sol = Solution("lstm-grads", f"backpropagation through time over {steps} steps (hidden {hidden}, "
+                   f"input {xs.shape[1]}, loss {loss})")
+    sol.inputs = {"hidden": hidden, "input_size": xs.shape[1], "steps": steps, "loss": loss, "gate_order": order,
+                  "seed": seed, "drawn_from_seed": drawn, "W": Vector(W), "b": Vector(b), "xs": Vector(xs),
+                  "h0": Vector(h0), "c0": Vector(c0)}
+    if targets is not None:
+        sol.inputs["targets"] = Vector(targets)
+    sol.display = {"drawn_from_seed": ", ".join(drawn) if drawn else "none"}
+    sol.step("Loss", "L = Σ_t Σ_k h_t[k]" if loss == "sum" else "L = mean over t, k of (h_t − y_t)²",
+             value=out["loss"], note="∂L/∂h_t = 1 for every t" if loss == "sum" else "∂L/∂h_t = 2(h_t − y_t)/(T·H)")
+    shown = out["per_step"] if steps <= 6 else out["per_step"][-3:]
+    if steps > 6:
+        sol.step(f"t = {steps} … {steps - 2}", value=None, note=f"the last three steps are shown; the other "
+                 f"{steps - 3} are computed the same way")
+    for t, dh, dc in reversed(shown):
+        sol.step(f"t = {t + 1}: δh_t", "δh_t = ∂L/∂h_t + δh_t from step t+1 (its δh_{t−1} = W_hᵀ·δz_{t+1})",
+                 value=_value(dh))
+        sol.step(f"t = {t + 1}: δc_t", "δc_t = δh_t ⊙ o_t ⊙ (1 − tanh²(c_t)) + δc_{t+1} ⊙ f_{t+1}", value=_value(dc),
+                 note="δc_{T+1} = 0 after the last step" if t == steps - 1 else "")
+    sol.step("δW", "δW = Σ_t δz_t·[h_{t−1}; x_t]ᵀ", value=_value(out["dW"]))
+    sol.step("δb", "δb = Σ_t δz_t", value=_value(out["db"]))
+    sol.step("δh_0", "δh_0 = W_hᵀ·δz_1", value=_value(out["dh0"]))
+    sol.step("δc_0", "δc_0 = δc_1 ⊙ f_1", value=_value(out["dc0"]))
+
+    rng = np.random.default_rng(7)
+    work = {"W": W.copy(), "b": b.copy(), "xs": xs.copy(), "h0": h0.copy(), "c0": c0.copy()}
+
+    def loss_now() -> float:
+        caches = bptt_forward(work["W"], work["b"], work["xs"], work["h0"], work["c0"], order)
+        return sequence_loss(np.array([fw["h"] for fw, _, _ in caches]), loss, targets)[0]
+
+    worst, where, count, bad = 0.0, "", 0, 0
+    noise = difference_noise(out["loss"])
+    for key, grad_key in (("W", "dW"), ("b", "db"), ("xs", "dxs"), ("h0", "dh0"), ("c0", "dc0")):
+        array = work[key]
+        picks = None if array.size <= samples * 4 else rng.choice(array.size, samples, replace=False)
+        numeric = numeric_gradient(loss_now, array, indices=picks).reshape(-1)
+        analytic = np.asarray(out[grad_key]).reshape(-1)
+        if picks is not None:
+            numeric, analytic = numeric[picks], analytic[picks]
+        count += numeric.size
+        close = np.abs(analytic - numeric) <= noise
+        errors = np.abs(analytic - numeric) / np.maximum(1e-8, np.abs(analytic) + np.abs(numeric))
+        bad += int(np.sum((errors >= 1e-5) & ~close))
+        if errors.size and errors.max() >= worst:
+            worst, where = float(errors.max()), grad_key
+    sol.check("finite differences through all steps", "finite differences", bad == 0,
+              f"{count} entries of δW, δb, δx, δh_0, δc_0 against central differences of the whole unrolled "
+              f"loss (ε = {FD_EPS:g}): largest relative error {worst:.1e}" + (f" ({where})" if where else "") +
+              f"; differences within the rounding noise of the loss ({noise:.0e}) pass")
+    sol.result = {"loss": out["loss"], "grads": {"dW": Vector(out["dW"]), "db": Vector(out["db"]),
+                                                 "dx": Vector(out["dxs"]), "dh0": Vector(out["dh0"]),
+                                                 "dc0": Vector(out["dc0"])},
+                  "forward": {"h": Vector(out["hs"])}}
+    sol.answer = f"loss {out['loss']:.6g}; the gradients of all {steps} steps"
+    return sol
