@@ -29,6 +29,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                    "Apply a kernel or pooling to a matrix, every output element worked out and checked."),
     "params": ("dlcalc.commands.params",
                "Parameter counts, output shapes and MACs of a layer or network, conventions explicit."),
+    "lstm-grads": ("dlcalc.commands.lstm_grads",
+                   "One LSTM step's backward pass (or BPTT), verified three ways; checks gradient formulas."),
 }
 
 

@@ -360,6 +360,8 @@ def lstm_step(v: dict[str, np.ndarray], order: str = "ifog", drawn: list[str] | 
                              order)
         except FloatingPointError:
             raise DlcalcError("the values overflow float64; use smaller numbers", "--values") from None
+    if not all(np.all(np.isfinite(a)) for a in (*fw.values(), *grads.values())):
+        raise DlcalcError("the values overflow float64 (W·[h; x] + b is infinite); use smaller numbers", "--values")
     hidden, inputs = v["h_prev"].size, v["x"].size
     sol = Solution("lstm-grads", f"one LSTM step, forward and backward (hidden {hidden}, input {inputs})")
     sol.inputs = {"hidden": hidden, "input_size": inputs, "gate_order": order, "seed": seed,
@@ -511,6 +513,8 @@ def bptt_solution(v: dict[str, np.ndarray], xs: np.ndarray, h0: np.ndarray, c0: 
             out = bptt(W, b, xs, h0, c0, loss, targets, order)
         except FloatingPointError:
             raise DlcalcError("the values overflow float64; use smaller numbers", "--values") from None
+    if not (np.isfinite(out["loss"]) and all(np.all(np.isfinite(out[k])) for k in ("dW", "db", "dxs"))):
+        raise DlcalcError("the values overflow float64; use smaller numbers", "--values")
     steps, hidden = len(xs), h0.size
     sol = Solution("lstm-grads", f"backpropagation through time over {steps} steps (hidden {hidden}, "
                    f"input {xs.shape[1]}, loss {loss})")
@@ -568,3 +572,112 @@ def bptt_solution(v: dict[str, np.ndarray], xs: np.ndarray, h0: np.ndarray, c0: 
                   "forward": {"h": Vector(out["hs"])}}
     sol.answer = f"loss {out['loss']:.6g}; the gradients of all {steps} steps"
     return sol
+
+
+# ---------------------------------------------------------------------------------------------
+# One lstm-grads request
+# ---------------------------------------------------------------------------------------------
+
+
+def lstm_request(*, hidden: int | None = None, input_size: int | None = None, seed: int = 0,
+                 values: str | None = None, order: str = "ifog", steps: int | None = None, loss: str = "sum",
+                 target: str | None = None, formulas: bool = False, symbolic: bool = False,
+                 check_formula: list[str] | None = None, check: list[str] | None = None,
+                 rtol: float | None = None, atol: float | None = None) -> Solution:
+    """lstm-grads from its option texts."""
+    if order not in ORDERS:
+        raise DlcalcError(f"expected ifog or ifgo, got {order!r}", "--gate-order")
+    if loss not in ("sum", "mse"):
+        raise DlcalcError(f"expected sum or mse, got {loss!r}", "--loss")
+    for name, size in (("--hidden", hidden), ("--input-size", input_size)):
+        if size is not None and not 1 <= size <= MAX_HIDDEN:
+            raise DlcalcError(f"expected a size from 1 to {MAX_HIDDEN}, got {size}", name)
+    given = load_values(values)
+    v, drawn, hidden, inputs = step_values(hidden, input_size, seed, given)
+    if steps is None:
+        if target is not None:
+            raise DlcalcError("is for backpropagation through time; add --steps T", "--target")
+        sol, _, _ = lstm_step(v, order, drawn, seed)
+    else:
+        if not 1 <= steps <= 10_000:
+            raise DlcalcError(f"expected 1 to 10000 steps, got {steps}", "--steps")
+        if hidden * (hidden + inputs) * 4 * steps > 2e9:
+            raise DlcalcError("this sequence needs too much work; shorten it or shrink the sizes", "--steps")
+        rng = np.random.default_rng(seed + 1)
+        xs = given.get("xs")
+        if xs is None:
+            xs = draw(rng, (steps, inputs))
+            drawn = [*drawn, "xs"]
+        elif xs.reshape(len(xs), -1).shape != (steps, inputs):
+            raise DlcalcError(f"xs must be {steps}×{inputs} (T×M), got {'×'.join(map(str, xs.shape))}", "--values")
+        xs = xs.reshape(steps, inputs)
+        h0 = given.get("h0", np.zeros(hidden))
+        c0 = given.get("c0", np.zeros(hidden))
+        for key, array in (("h0", h0), ("c0", c0)):
+            if array.shape != (hidden,):
+                raise DlcalcError(f"{key} must have {hidden} values, got {array.size}", "--values")
+        targets = None
+        if loss == "mse":
+            if target is not None:
+                from dlcalc.parse import parse_numeric
+
+                targets = np.array(parse_numeric(target, "--target"), dtype=np.float64)
+            elif "targets" in given:
+                targets = given["targets"]
+            else:
+                targets = draw(rng, (steps, hidden))
+                drawn = [*drawn, "targets"]
+            if targets.size == hidden and steps > 1:
+                targets = np.tile(targets.reshape(1, hidden), (steps, 1))
+            if targets.size != steps * hidden:
+                raise DlcalcError(f"the target must be T×H = {steps}×{hidden} (or H values for every step), "
+                                  f"got {'×'.join(map(str, targets.shape))}", "--target")
+            targets = targets.reshape(steps, hidden)
+        elif target is not None:
+            raise DlcalcError("is for --loss mse", "--target")
+        sol = bptt_solution(v, xs, h0, c0, loss, targets, order, drawn, seed)
+    if formulas or symbolic or check_formula:
+        from dlcalc.symbolic.lstm import derive, formulas_solution
+
+        if formulas:
+            formulas_solution(sol, derive())
+        elif symbolic:
+            from dlcalc.symbolic.lstm import ORDER, agrees
+
+            derived = derive()
+            bad = [key for key in ORDER if not agrees(key, derived[key])]
+            sol.check("the formulas symbolically", "sympy", not bad,
+                      "each backward formula above equals sympy's derivative of the cell, for all values" if not bad
+                      else f"differs for {', '.join(bad)}")
+    if check_formula or check:
+        sol.verdict = _judge_all(sol, check_formula or [], check or [], rtol, atol)
+    return sol
+
+
+def _judge_all(sol: Solution, formula_claims: list[str], number_claims: list[str], rtol, atol):
+    from dlcalc.solution import Verdict
+
+    claimed, correct, details, diagnoses, passed = {}, {}, [], [], True
+    if number_claims:
+        numbers = check_numbers(sol, number_claims, rtol, atol)
+        claimed.update(numbers.claimed)
+        correct.update(numbers.correct)
+        details += numbers.details
+        passed &= numbers.passed
+    if formula_claims:
+        from dlcalc.symbolic.formula import parse_formula, to_notation
+        from dlcalc.symbolic.lstm import FORMULAS, judge
+
+        for text in formula_claims:
+            key, expr = parse_formula(text)
+            if key not in FORMULAS:
+                raise DlcalcError(f"{key} is not one of the formulas checked here ({', '.join(FORMULAS)})",
+                                  "--check-formula")
+            ok, lines, diagnosis = judge(key, expr)
+            claimed[key] = to_notation(expr)
+            correct[key] = to_notation(FORMULAS[key])
+            details += lines
+            passed &= ok
+            if diagnosis:
+                diagnoses.append(diagnosis)
+    return Verdict(claimed, correct, passed, details, "; ".join(diagnoses) or None)
