@@ -85,7 +85,7 @@ def loop_lstm_loss(W, b, xs, h0, c0, order):
         inp = h + list(x)
         z = [sum(W[r][k] * inp[k] for k in range(len(inp))) + b[r] for r in range(4 * hidden)]
 
-        def gate(name, j):
+        def gate(name, j, z=z):
             return z[rows[name] * hidden + j]
 
         sig = [1 / (1 + math.exp(-gate(n, j))) for n in "ifo" for j in range(hidden)]
@@ -99,7 +99,7 @@ def loop_lstm_loss(W, b, xs, h0, c0, order):
 
 def test_bptt_against_differences_of_an_independent_loop():
     rng = np.random.default_rng(3)
-    hidden, inputs, steps = 2, 2, 4
+    inputs, steps = 2, 4
     W, b, xs = draw(rng, (8, 4)), draw(rng, (8,)), draw(rng, (steps, inputs))
     h0, c0 = draw(rng, (2,)), draw(rng, (2,))
     for order in ("ifog", "ifgo"):
