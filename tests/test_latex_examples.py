@@ -35,6 +35,9 @@ LATEX_EXAMPLES = {
                "flatten fc(120) relu fc(84) relu fc(10)", "--check-layer", "3=2400"],
     "params lstm": ["params", "--input", "20", "--layers", "embedding(1000,64) lstm(128, bidirectional=true) "
                     "mha(256, 4) fc(5)", "--framework", "keras"],
+    "lstm-grads": ["lstm-grads", "--check-formula", "di = dh*g", "--check", "h=0.0489"],
+    "lstm-grads formulas": ["lstm-grads", "--hidden", "2", "--input-size", "3", "--formulas"],
+    "lstm-grads bptt": ["lstm-grads", "--hidden", "12", "--input-size", "5", "--steps", "8", "--loss", "mse"],
     "conv-apply large": ["conv-apply", "--input", "; ".join(" ".join(str((7 * i + j) % 11) for j in range(30))
                                                             for i in range(30)), "--kernel", "1 -1; -1 1"],
 }

@@ -187,3 +187,54 @@ def test_bad_shapes_and_overflow(tmp_path):
 def test_library_use():
     sol = lstm_request(hidden=2, input_size=2, seed=1)
     assert sol.all_checks_passed
+
+
+SEED_Q21 = {  # the seed's final formulas, and whether they are right
+    "δo_t = δh_t ⊙ tanh(c_t)": True,
+    "δc_t = δh_t ⊙ o_t ⊙ (1 − tanh²(c_t)) + δc_{t+1} ⊙ f_t": False,
+    "δi_t = δh_t ⊙ g_t": False,
+    "δf_t = δh_t ⊙ c_t": False,
+    "δg_t = δh_t ⊙ i_t": False,
+}
+
+
+@pytest.mark.parametrize(("formula", "right"), SEED_Q21.items())
+def test_seed_q2_1_formulas_are_judged(formula, right):
+    result = runner.invoke(app, ["lstm-grads", "--check-formula", formula, "--json"])
+    assert result.exit_code == (0 if right else 1), result.output
+    verdict = json.loads(result.stdout)["verdict"]
+    assert verdict["passed"] is right
+    if not right:
+        assert any(line.startswith("counterexample") for line in verdict["details"])
+
+
+def test_diagnoses_name_the_missing_factor_path_and_time_index():
+    data = run_json("--check-formula", "di = dh*g", "--check-formula", "dc = dh*o*(1 - tanh(c)^2) + dc_next*f",
+                    "--check-formula", "df = dc*c")
+    diagnosis = data["verdict"]["diagnosis"]
+    assert "misses the factor o_t ⊙ (1 − tanh²(c_t)) and the path δc_{t+1} ⊙ f_{t+1}" in diagnosis
+    assert "f_t appears where f_{t+1} belongs" in diagnosis
+    assert "c_t appears where c_{t−1} belongs" in diagnosis
+
+
+@pytest.mark.parametrize("formula", [
+    "di = dc*g", r"\delta i_t = \delta c_t \odot g_t", "δi_t = δc_t ⊙ g_t",
+    "dc = dh*o*(1 - tanh(c)**2) + dc_next*f_next", "dc_prev = dc*f", "dg_hat = dg*(1 - g^2)",
+    "di_hat = di*sigma(0)*2*i*(1-i)",
+])
+def test_right_formulas_in_every_spelling_pass(formula):
+    assert runner.invoke(app, ["lstm-grads", "--check-formula", formula]).exit_code == 0
+
+
+@pytest.mark.parametrize("formula", ["__import__('os')", "di = dh.real", "di = q*g", "di = (dh*g", "di = dh(g)",
+                                     "di = " + "(" * 5000 + "dh" + ")" * 5000, "dq = dh"])
+def test_bad_formulas_are_refused(formula):
+    result = runner.invoke(app, ["lstm-grads", "--check-formula", formula])
+    assert result.exit_code == 2, result.output
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_formulas_are_derived_and_agree_with_sympy():
+    data = run_json("--formulas")
+    symbolic = [c for c in data["checks"] if c["method"] == "sympy"]
+    assert len(symbolic) == 10 and all(c["passed"] for c in symbolic)

@@ -101,7 +101,8 @@ def formulas_solution(sol: Solution, derived: dict[str, sp.Expr] | None = None) 
         where = "∂L/∂" + {"do": "o_t", "dc": "c_t", "di": "i_t", "df": "f_t", "dg": "g_t", "dc_prev": "c_{t−1}"}.get(
             key, f"ẑ_{key[1]}")
         ok = agrees(key, derived[key])
-        sol.step(f"{LEFT.get(key, key)}", f"{LEFT.get(key, key)} = {shown}", value=None,
+        raw = "" if key.endswith("_hat") else f"sympy: {where} = {to_notation(derived[key].subs(CELL, c))}"
+        sol.step(f"{LEFT.get(key, key)}", f"{LEFT.get(key, key)} = {shown}", raw, value=None,
                  note=f"{'✓' if ok else '✗'} sympy's {where} of the cell equals it for all values",
                  latex=f"{_latex_left(key)} = {to_latex(formula)}")
         sol.check(f"{LEFT.get(key, key)} symbolically", "sympy", ok,
@@ -137,7 +138,7 @@ def judge(key: str, claim: sp.Expr) -> tuple[bool, list[str], str | None]:
     details = [f"✗ {left} = {to_notation(claim)} is not {left} = {to_notation(truth)}"]
     point = dict(POINT)
     got, want = full_claim.subs(point), full_truth.subs(point)
-    shown = ", ".join(f"{NAMES.get(str(s), str(s))} = {point[s]}" for s in sorted(
+    shown = ", ".join(f"{NAMES.get(str(s), str(s))} = {float(point[s]):g}" for s in sorted(
         (full_claim.free_symbols | full_truth.free_symbols) & set(point), key=str))
     details.append(f"counterexample: at {shown} the claim gives {_number(got)} but {left} = {_number(want)}")
     reasons = []
@@ -209,4 +210,8 @@ def _explain(key: str, claim: sp.Expr, truth: sp.Expr) -> str:
         parts.append(f"has the extra term {show(term)}")
     if not parts:
         return ""
-    return " and ".join(parts[:4])
+    joined = parts[0]
+    for part in parts[1:4]:
+        joined += " and " + (part.removeprefix("misses ") if part.startswith("misses ") and
+                             joined.startswith("misses") else part)
+    return joined
