@@ -346,6 +346,8 @@ def _value(array: np.ndarray) -> Any:
 # One step, worked
 # ---------------------------------------------------------------------------------------------
 
+MODEL = ("z = W·[h_{t−1}; x_t] + b; i_t, f_t, o_t = σ(ẑ_i, ẑ_f, ẑ_o); g_t = tanh(ẑ_g); "
+         "c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t; h_t = o_t ⊙ tanh(c_t)")
 FORWARD_KEYS = ("z_i", "z_f", "z_o", "z_g", "i", "f", "o", "g", "c", "tanh_c", "h")
 GRAD_KEYS = ("do", "dc", "di", "df", "dg", "dz", "dW", "db", "dh_prev", "dc_prev", "dx")
 
@@ -369,6 +371,8 @@ def lstm_step(v: dict[str, np.ndarray], order: str = "ifog", drawn: list[str] | 
     sol.display = {"drawn_from_seed": ", ".join(drawn) if drawn else "none"}
     order_text = ", ".join(f"{GATE_NAMES[g]} gate {g}" for g in order)
     s = sol.step
+    s("Model", MODEL, value=None, note="the loss of one step is L = Σ δh_t ⊙ h_t + Σ δc_{t+1} ⊙ f_{t+1} ⊙ c_t, "
+      "so ∂L/∂h_t = δh_t and the path through c_{t+1} contributes δc_{t+1} ⊙ f_{t+1}")
     s("Pre-activations", "z = W·[h_{t−1}; x_t] + b", value=_value(fw["z"]),
       note=f"split in the order {order} ({order_text}), {hidden} row{'s' if hidden > 1 else ''} each")
     for gate in ("i", "f", "o"):
@@ -524,6 +528,7 @@ def bptt_solution(v: dict[str, np.ndarray], xs: np.ndarray, h0: np.ndarray, c0: 
     if targets is not None:
         sol.inputs["targets"] = Vector(targets)
     sol.display = {"drawn_from_seed": ", ".join(drawn) if drawn else "none"}
+    sol.step("Model", MODEL, value=None, note="run for t = 1 … T from h_0, c_0; then backward from t = T")
     sol.step("Loss", "L = Σ_t Σ_k h_t[k]" if loss == "sum" else "L = mean over t, k of (h_t − y_t)²",
              value=out["loss"], note="∂L/∂h_t = 1 for every t" if loss == "sum" else "∂L/∂h_t = 2(h_t − y_t)/(T·H)")
     shown = out["per_step"] if steps <= 6 else out["per_step"][-3:]
