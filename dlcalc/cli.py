@@ -31,6 +31,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "Parameter counts, output shapes and MACs of a layer or network, conventions explicit."),
     "lstm-grads": ("dlcalc.commands.lstm_grads",
                    "One LSTM step's backward pass (or BPTT), verified three ways; checks gradient formulas."),
+    "elbo": ("dlcalc.commands.elbo",
+             "The VAE evidence lower bound term by term: KL, reconstruction, ELBO, log p(x) = ELBO + KL."),
 }
 
 

@@ -98,7 +98,8 @@ FAMILIES = [
      "dc = dh*o*(1 - TANH(c)²) + dc_{t+1}*f",
      r"dc = dh*o*(1 - \tanh(c_t)^{2}) + dc_next*f"],
     ["do = dh*tanh(c)", "δo_t = δh_t ⊙ tanh(c_t)", r"\delta o_t = \delta h_t \odot \tanh(c_t)",
-     r"\delta o_t = \delta h_t \odot \tanh\left(c_t\right)"],
+     r"\delta o_t = \delta h_t \odot \tanh\left(c_t\right)", r"\delta o_t = \delta h_t \odot \operatorname{tanh}(c_t)",
+     r"\delta o_t = \delta h_t\,\odot\,\mathrm{Tanh}\left( c_t \right)"],
     ["di_hat = di*sigma(x)*(1-sigma(x))", "δî_t = δi_t ⊙ σ(x_t) ⊙ (1 − σ(x_t))",
      r"\delta \hat{i}_t = \delta i_t \odot \sigma(x_t) \odot \left(1 - \sigma(x_t)\right)",
      "dzi = di * sigmoid(x) * (1 - Sigma(x))", "di_hat = di*1/(1+exp(-x))*(1 - 1/(1+exp(-x)))"],
@@ -177,7 +178,7 @@ REFUSALS = {
     "di = (dh*(g)": "never closed",
     "di = " + "(" * 100_000: "longer than the limit of 2,000 characters",
     "di = " + "x" * 2995: "longer than the limit",
-    "di = " + "(" * 60 + "x" + ")" * 60: "nested deeper than 50",
+    "di = " + "(" * 60 + "x" + ")" * 60: "parentheses (or braces) nested deeper than 50 levels",
     "di = ": "right side is missing",
     "= dh": "left side is missing",
     "di = dh = dc": "exactly one '='",
@@ -217,13 +218,15 @@ REFUSALS = {
     "di = dc_{t+2}": "unknown name 'dc_{t+2}'",
     "di = o_next": "unknown name",
     r"di = \foo(x)": "unknown LaTeX command",
+    r"di = \operatorname{sin}(x)": "function name in braces",
     r"di = \left[dh\right]": r"\left at column 6",
     "di = dh^": "ends too early",
     "di = dh +": "ends too early",
     "di = *dh": "unexpected '*' at column 6",
     "di = ()": "empty parentheses at column 6",
     "di = x" + "^x" * 200: "nested too deeply",
-    "di = 1" + "0" * 150: "more than 100 digits",
+    "di = 1" + "0" * 350: "more than 320 digits",
+    "di = 1" + "0" * 310: "too large",
     "di = dh_": "subscript",
     "di = dh_{t": "never closed",
     "di = δ": "variable letter",
@@ -310,6 +313,49 @@ def test_fuzz_parse_only_returns_or_raises_dlcalc_error(text):
     assert {s.name for s in expr.free_symbols} <= set(NAMES)
     assert isinstance(to_notation(expr), str)
     assert to_latex(expr).isascii()
+
+
+_TIMES_SPELLINGS = ["*", "⊙", "·", r" \odot ", r" \cdot ", " * "]
+_leaf = st.one_of(
+    st.sampled_from([(spelling, S[name]) for name, spellings in SPELLINGS.items() for spelling in spellings]),
+    st.sampled_from([("1", sp.Integer(1)), ("2", sp.Integer(2)), ("0.5", sp.Rational(1, 2)), ("3", sp.Integer(3))]),
+)
+
+
+def _combine(children: st.SearchStrategy) -> st.SearchStrategy:
+    pair = st.tuples(children, children)
+    return st.one_of(
+        st.tuples(pair, st.sampled_from(["+", " + "])).map(lambda t: (f"({t[0][0][0]}{t[1]}{t[0][1][0]})",
+                                                                       t[0][0][1] + t[0][1][1])),
+        st.tuples(pair, st.sampled_from(["-", " − "])).map(lambda t: (f"({t[0][0][0]}{t[1]}{t[0][1][0]})",
+                                                                       t[0][0][1] - t[0][1][1])),
+        st.tuples(pair, st.sampled_from(_TIMES_SPELLINGS)).map(lambda t: (f"({t[0][0][0]}{t[1]}{t[0][1][0]})",
+                                                                           t[0][0][1] * t[0][1][1])),
+        children.map(lambda a: (f"-({a[0]})", -a[1])),
+        children.map(lambda a: (f"({a[0]})^2", a[1] ** 2)),
+        children.map(lambda a: (f"tanh({a[0]})", sp.tanh(a[1]))),
+        children.map(lambda a: (f"tanh²({a[0]})", sp.tanh(a[1]) ** 2)),
+        children.map(lambda a: (f"σ({a[0]})", sigma(a[1]))),
+        children.map(lambda a: (f"exp({a[0]})", sp.exp(a[1]))),
+        children.map(lambda a: (f"({a[0]})/(2 + ({a[0]})^2)", a[1] / (2 + a[1] ** 2))),
+    )
+
+
+_formula = st.tuples(st.sampled_from(["di", "δc_t", r"\delta \hat{i}_t", "dc_prev"]),
+                     st.recursive(_leaf, _combine, max_leaves=6))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_formula)
+def test_generated_formulas_parse_and_print_back(formula):
+    left, (text, expected) = formula
+    name, expr = parse_formula(f"{left} = {text}")
+    assert name in LEFT
+    assert expr == expected
+    for printed in (f"{LEFT[name]} = {to_notation(expr)}", f"{name} = {to_latex(expr)}"):
+        again, back = parse_formula(printed)
+        assert again == name
+        assert back == expr or sp.simplify(back - expr) == 0, printed
 
 
 # --------------------------------------------------------------------------- printers

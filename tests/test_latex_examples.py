@@ -38,6 +38,12 @@ LATEX_EXAMPLES = {
     "lstm-grads": ["lstm-grads", "--check-formula", "di = dh*g", "--check", "h=0.0489"],
     "lstm-grads formulas": ["lstm-grads", "--hidden", "2", "--input-size", "3", "--formulas"],
     "lstm-grads bptt": ["lstm-grads", "--hidden", "12", "--input-size", "5", "--steps", "8", "--loss", "mse"],
+    "elbo": ["elbo", "--mu", "0.5,-1", "--logvar", "-0.2,0.3", "--x", "1,0,1", "--x-hat", "0.8,0.3,0.6", "--check",
+             "elbo=-0.43", "--samples", "1000"],
+    "elbo discrete": ["elbo", "--discrete", "--prior", "0.3,0.7", "--likelihood", "0.9,0.2; 0.1,0.8", "--q",
+                      "0.5,0.5", "--derive"],
+    "elbo gaussian kl": ["elbo", "--mu", "0.5", "--sigma", "0.7", "--prior-mu", "1", "--prior-sigma", "2", "--derive",
+                         "--bits"],
     "conv-apply large": ["conv-apply", "--input", "; ".join(" ".join(str((7 * i + j) % 11) for j in range(30))
                                                             for i in range(30)), "--kernel", "1 -1; -1 1"],
 }

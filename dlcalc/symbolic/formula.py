@@ -17,6 +17,7 @@ the variables of :data:`NAMES`, numbers (``2``, ``0.5``, ``.5``; decimals are ex
   ``log`` (also ``ln``), with or without a backslash and in any letter case; a function needs
   parentheses, and a power written on the name applies to the value: ``tanh²(c)``, ``tanh^2(c)``
   and ``\\tanh^{2}(c_t)`` all mean ``tanh(c)^2``;
+* ``\\operatorname{tanh}`` and ``\\mathrm{tanh}`` are ``tanh`` (and so for the other functions);
 * LaTeX ``\\left(`` and ``\\right)`` are parentheses; the spacing commands ``\\, \\; \\: \\! \\quad
   \\qquad`` are ignored.
 
@@ -46,13 +47,17 @@ Subscripts are ``_t`` (or none) for step t, ``_next``, ``_{t+1}``, ``_tp1`` for 
 ``^`` and around the arguments of ``\\frac`` and ``\\hat``. ``dc_t+1`` is ``dc + 1``: write
 ``dc_{t+1}``. Names are case-sensitive; function names are not.
 
-Limits: text over :data:`MAX_LENGTH` characters, brackets nested deeper than :data:`MAX_NESTING`,
-numeric exponents beyond ±\\ :data:`MAX_EXPONENT` and numbers over :data:`MAX_NUMBER_BITS` bits are
-refused, as are division by zero and values that are not real (``log(-1)``).
+Limits, each refused with a message that says so: text over :data:`MAX_LENGTH` characters;
+parentheses nested deeper than :data:`MAX_NESTING`, or parentheses and chained powers (``a^b^c``)
+together deeper than :data:`MAX_LEVELS`; numeric exponents over :data:`MAX_EXPONENT` in size, and
+numbers over it inside an ``exp`` (or ``σ``) of a ``log`` (sympy turns ``exp(k·log(a))`` into
+``a^k`` at once); numbers over :data:`MAX_NUMBER_BITS` bits. Division by zero, ``log(0)`` and values
+that are not real (``log(-1)``, ``(-8)^(1/3)``) are refused too.
 
 :func:`to_notation` prints an expression in the Unicode notation above (``δc_t ⊙ g_t``,
 ``1 − tanh²(c_t)``, ``2·x_t``, ``σ(x_t)``); :func:`to_latex` prints the same in LaTeX for amsmath
-math mode. Both outputs parse back with :func:`parse_formula`.
+math mode. Both outputs parse back with :func:`parse_formula` to the same value, except for an
+absolute value ``|x_t|`` (sympy's form of a root of a square like ``(x^2)^(1/2)``).
 """
 
 from __future__ import annotations
@@ -107,7 +112,7 @@ MAX_LENGTH = 2000
 MAX_NESTING = 50
 """The deepest nesting of parentheses (and braces) accepted."""
 
-MAX_LEVELS = 100
+MAX_LEVELS = 64
 """The deepest nesting of parentheses and chained powers (``a^b^c``) together."""
 
 MAX_EXPONENT = 100
@@ -116,7 +121,7 @@ MAX_EXPONENT = 100
 MAX_NUMBER_BITS = 1024
 """The most bits of the numerator or denominator of any number in the result."""
 
-_MAX_DIGITS = 100
+_MAX_DIGITS = 320  # enough for any number of MAX_NUMBER_BITS bits
 
 # (is a gradient, letter, has a hat, time offset) → canonical name
 _KEYS: dict[tuple[bool, str, bool, int], str] = {
@@ -256,7 +261,8 @@ class _Lexer:
             if tok.kind in ("(", "{"):
                 stack.append(tok)
                 if len(stack) > MAX_NESTING:
-                    raise self.error(f"brackets nested deeper than {MAX_NESTING} levels at column {tok.col}")
+                    raise self.error(f"parentheses (or braces) nested deeper than {MAX_NESTING} levels at column "
+                                     f"{tok.col}")
             elif tok.kind in (")", "}"):
                 if not stack:
                     raise self.error(f"{tok.kind!r} at column {tok.col} has no matching {_PAIRS[tok.kind]!r}")
@@ -306,6 +312,14 @@ class _Lexer:
         if lower in _FUNCTIONS:
             self.add("func", i, end, _FUNCTIONS[lower])
             return end
+        if word in ("operatorname", "mathrm", "text", "textrm"):
+            close = text.find("}", end)
+            inner = text[end + 1:close].strip().lower() if text.startswith("{", end) and close > 0 else ""
+            if inner not in _FUNCTIONS:
+                raise self.error(f"expected a function name in braces after \\{word} at column {i + 1}, like "
+                                 f"\\{word}{{tanh}}")
+            self.add("func", i, close + 1, _FUNCTIONS[inner])
+            return close + 1
         raise self.error(f"unknown LaTeX command {_show(text[i:end])} at column {i + 1}")
 
     def number(self, i: int) -> int:
@@ -324,7 +338,10 @@ class _Lexer:
         if len(whole) + len(frac) > _MAX_DIGITS:
             raise self.error(f"the number at column {i + 1} has more than {_MAX_DIGITS} digits")
         scale = 10 ** len(frac)
-        self.add("num", i, j, sp.Rational(int(whole or "0") * scale + int(frac or "0"), scale))
+        value = sp.Rational(int(whole or "0") * scale + int(frac or "0"), scale)
+        if max(value.p.bit_length(), value.q.bit_length()) > MAX_NUMBER_BITS:
+            raise self.error(f"the number at column {i + 1} is too large (over {MAX_NUMBER_BITS} bits)")
+        self.add("num", i, j, value)
         return j
 
     def superscript(self, i: int) -> int:

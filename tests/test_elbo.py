@@ -1,0 +1,181 @@
+"""elbo: the closed-form KL against integration and Monte Carlo, the discrete identity, the Bernoulli
+log-likelihood against a loop, diagnoses and errors."""
+
+from __future__ import annotations
+
+import json
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from dlcalc.cli import app
+from dlcalc.core.elbo import bernoulli_log_likelihood, elbo_request, gaussian_kl_terms, kl_by_integration
+
+runner = CliRunner()
+
+
+def run_json(*args: str) -> dict:
+    result = runner.invoke(app, ["elbo", *args, "--json"])
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.stdout)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(-3, 3), st.floats(0.2, 3), st.floats(-2, 2), st.floats(0.3, 3))
+def test_closed_form_kl_equals_numerical_integration(mu, sigma, prior_mu, prior_sigma):
+    closed = gaussian_kl_terms([mu], [sigma**2], [prior_mu], [prior_sigma**2])[0]
+    assert closed == pytest.approx(kl_by_integration(mu, sigma, prior_mu, prior_sigma), rel=1e-6, abs=1e-9)
+
+
+def test_closed_form_kl_against_monte_carlo_within_its_standard_error():
+    mu, logvar = [0.5, -1.0, 0.3], [-0.2, 0.3, 1.1]
+    data = run_json("--mu", ",".join(map(str, mu)), "--logvar", ",".join(map(str, logvar)), "--samples", "200000")
+    sampled = next(s for s in data["steps"] if s["label"] == "KL by sampling")
+    se = float(sampled["note"].split("standard error ")[1].split(";")[0])
+    assert abs(sampled["value"] - data["result"]["kl"]) < 4 * se
+    # and against the hand formula, term by term
+    expected = [0.5 * (math.exp(lv) + m * m - 1 - lv) for m, lv in zip(mu, logvar, strict=True)]
+    assert data["result"]["kl_per_dim"] == pytest.approx(expected, rel=1e-12)
+
+
+def test_bernoulli_log_likelihood_against_a_loop():
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 2, 50).astype(float).tolist()
+    x_hat = rng.uniform(0.01, 0.99, 50).tolist()
+    loop = 0.0
+    for xk, pk in zip(x, x_hat, strict=True):
+        loop += math.log(pk) if xk == 1 else math.log(1 - pk)
+    assert sum(bernoulli_log_likelihood(x, x_hat)) == pytest.approx(loop, rel=1e-13)
+
+
+def test_gaussian_elbo_and_the_constant():
+    with_constant = run_json("--mu", "0.2", "--sigma", "0.5", "--decoder", "gaussian", "--sigma-x", "0.5", "--x",
+                             "1,2", "--x-hat", "0.5,2.5")
+    without = run_json("--mu", "0.2", "--sigma", "0.5", "--decoder", "gaussian", "--sigma-x", "0.5", "--x", "1,2",
+                       "--x-hat", "0.5,2.5", "--drop-constant")
+    constant = -0.5 * math.log(2 * math.pi * 0.25)
+    assert with_constant["result"]["recon"] - without["result"]["recon"] == pytest.approx(2 * constant)
+    assert without["result"]["recon"] == pytest.approx(-2 * 0.25 / (2 * 0.25))
+    diagnosed = run_json("--mu", "0.2", "--sigma", "0.5", "--decoder", "gaussian", "--sigma-x", "0.5", "--x", "1,2",
+                         "--x-hat", "0.5,2.5", "--check", f"recon={without['result']['recon']:.4f}")
+    assert "without the Gaussian constant" in diagnosed["verdict"]["diagnosis"]
+
+
+@pytest.mark.parametrize(("claim", "slip"), [
+    ("kl", "ln σ used in place of ln σ²"),
+    ("kl", "mean over the latent dimensions"),
+    ("kl", "without the ½"),
+    ("elbo", "KL added instead of subtracted"),
+    ("elbo", "negative ELBO"),
+])
+def test_slips_are_diagnosed(claim, slip):
+    base = ["--mu", "0.5,-1", "--logvar", "-0.2,0.3", "--x", "1,0,1", "--x-hat", "0.8,0.3,0.6"]
+    data = run_json(*base)
+    r = data["result"]
+    var = [math.exp(-0.2), math.exp(0.3)]
+    wrong = {
+        "ln σ used in place of ln σ²": sum(0.5 * (v + m * m - 1 - 0.5 * math.log(v)) for m, v in zip([0.5, -1], var,
+                                                                                                    strict=True)),
+        "mean over the latent dimensions": r["kl"] / 2,
+        "without the ½": 2 * r["kl"],
+        "KL added instead of subtracted": r["recon"] + r["kl"],
+        "negative ELBO": -r["elbo"],
+    }[slip]
+    verdict = run_json(*base, "--check", f"{claim}={wrong:.5f}")["verdict"]
+    assert verdict["passed"] is False
+    assert slip in verdict["diagnosis"]
+
+
+def test_bits():
+    nats = run_json("--mu", "1", "--sigma", "2")["result"]["kl"]
+    bits = run_json("--mu", "1", "--sigma", "2", "--bits")["result"]["kl"]
+    assert bits == pytest.approx(nats / math.log(2))
+    wrong = run_json("--mu", "1", "--sigma", "2", "--bits", "--check", f"kl={nats:.4f}")["verdict"]
+    assert "in nats, not bits" in wrong["diagnosis"]
+
+
+def test_discrete_example_from_the_issue():
+    data = run_json("--discrete", "--prior", "0.3,0.7", "--likelihood", "0.9,0.2", "--q", "0.5,0.5", "--symbolic")
+    r = data["result"]
+    px = 0.3 * 0.9 + 0.7 * 0.2
+    assert r["log_px"] == pytest.approx(math.log(px))
+    assert r["posterior"] == pytest.approx([0.27 / px, 0.14 / px])
+    assert r["elbo"] + r["kl_posterior"] == pytest.approx(r["log_px"], abs=1e-14)
+    assert all(c["passed"] for c in data["checks"])
+    assert any(c["method"] == "sympy" for c in data["checks"])
+
+
+probabilities = st.lists(st.integers(0, 20), min_size=2, max_size=5).filter(lambda v: sum(v) > 0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(probabilities, st.data())
+def test_discrete_identity_holds_exactly_on_random_tables(weights, data):
+    k = len(weights)
+    prior = [Fraction(w, sum(weights)) for w in weights]
+    lik = [Fraction(data.draw(st.integers(1, 10)), 10) for _ in range(k)]
+    q_weights = data.draw(st.lists(st.integers(0, 9), min_size=k, max_size=k).filter(lambda v: sum(v) > 0))
+    q = [Fraction(w, sum(q_weights)) for w in q_weights]
+    if any(qv > 0 and pv == 0 for qv, pv in zip(q, prior, strict=True)):
+        return
+    sol = elbo_request(discrete=True, prior=",".join(map(str, prior)), likelihood=",".join(map(str, lik)),
+                       q=",".join(map(str, q)), symbolic=True)
+    assert all(c.passed for c in sol.checks), [c.detail for c in sol.checks if not c.passed]
+
+
+def test_derivation_steps_are_each_verified():
+    data = run_json("--discrete", "--prior", "1/3,2/3", "--likelihood", "1/2,1/4", "--q", "1/4,3/4", "--derive")
+    derivation = [c for c in data["checks"] if c["name"].startswith("derivation")]
+    assert len(derivation) == 6 and all(c["passed"] for c in derivation)
+
+
+def test_gaussian_kl_derived_by_integration(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    import importlib
+
+    import dlcalc.symbolic.elbo as module
+
+    importlib.reload(module)
+    for _ in range(2):  # the second call reads the cache
+        data = run_json("--mu", "0.5", "--sigma", "0.7", "--derive")
+        check = next(c for c in data["checks"] if c["name"] == "Gaussian KL closed form by integration")
+        assert check["passed"]
+    assert (tmp_path / "dlcalc" / "gaussian-kl.json").exists()
+    importlib.reload(module)
+
+
+@pytest.mark.parametrize(("args", "fragment"), [
+    (["--mu", "0.5", "--sigma", "0"], "positive"),
+    (["--mu", "0.5", "--sigma", "-1"], "positive"),
+    (["--mu", "0.5,1", "--sigma", "1,1,1"], "lengths disagree"),
+    (["--mu", "0.5", "--logvar", "0", "--sigma", "1"], "one of them"),
+    (["--mu", "0.5", "--sigma", "1", "--x", "1,2", "--x-hat", "0.5,0.5"], "[0, 1]"),
+    (["--mu", "0.5", "--sigma", "1", "--x", "1,0", "--x-hat", "0,0.5"], "ln x̂ at element 0"),
+    (["--mu", "0.5", "--sigma", "1", "--x", "1,0"], "--x-hat"),
+    (["--discrete", "--prior", "0.3,0.6", "--likelihood", "0.9,0.2", "--q", "0.5,0.5"], "sum to 0.9"),
+    (["--discrete", "--prior", "0.3,0.7", "--likelihood", "0.9,1.2", "--q", "0.5,0.5"], "[0, 1]"),
+    (["--discrete", "--prior", "0.3,0.7", "--likelihood", "0.9,0.2,0.1", "--q", "0.5,0.5"], "lengths disagree"),
+    (["--discrete", "--prior", "1,0", "--likelihood", "0.9,0.2", "--q", "0.5,0.5"], "ln 0"),
+    (["--discrete", "--prior", "0.3,0.7"], "--likelihood"),
+    (["--mu", "0.5", "--sigma", "1", "--check", "elbo=1"], "cannot check 'elbo'"),
+    (["--sigma", "1"], "--mu"),
+    (["--mu", "0.5", "--sigma", "1", "--decoder", "gaussian", "--x", "1", "--x-hat", "1"], "σ_x"),
+])
+def test_bad_input_exits_2_with_one_line(args, fragment):
+    result = runner.invoke(app, ["elbo", *args])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and fragment in lines[0], result.stderr
+
+
+@pytest.mark.parametrize("mode", ["--latex", "--markdown"])
+def test_other_modes(mode):
+    result = runner.invoke(app, ["elbo", "--discrete", "--prior", "0.3,0.7", "--likelihood", "0.9,0.2", "--q",
+                                 "0.5,0.5", "--derive", mode])
+    assert result.exit_code == 0 and "ELBO" in result.stdout
