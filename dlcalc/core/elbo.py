@@ -173,6 +173,8 @@ def gaussian_elbo(*, mu: str, logvar: str | None = None, sigma: str | None = Non
         elbo = recon - kl
         sol.step("ELBO", "ELBO = E_q[log p(x|z)] − KL", f"{_n(recon * scale)} − {_n(kl * scale)}", elbo * scale)
         sol.result.update({"recon": recon * scale, "elbo": elbo * scale})
+        if numbers.get("recon_terms") is not None:
+            sol.result["recon_per_element"] = [t * scale for t in numbers["recon_terms"]]
         numbers["elbo"] = elbo
         sol.answer = f"ELBO = {elbo * scale:.6g} {unit} (reconstruction {recon * scale:.6g}, KL {kl * scale:.6g})"
     else:
@@ -226,8 +228,10 @@ def _reconstruction(sol, numbers, x_text, x_hat_text, decoder, sigma_x, drop_con
     recon = sum(terms)
     if len(xs) > 3:
         subs += " + …"
+    per_element = ", ".join(f"{t * scale:.4g}" for t in terms[:8]) + (", …" if len(terms) > 8 else "")
     sol.step("Reconstruction term", formula, subs, recon * scale,
-             note=note + "; with one fixed x̂ this is a one-sample estimate of E_q[log p(x|z)]")
+             note=f"{note}; per element: {per_element}; with one fixed x̂ this is a one-sample estimate of "
+                  "E_q[log p(x|z)]")
     numbers["recon"], numbers["recon_terms"] = recon, terms
     numbers["n"] = len(xs)
     return recon
