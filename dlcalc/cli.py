@@ -33,6 +33,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                    "One LSTM step's backward pass (or BPTT), verified three ways; checks gradient formulas."),
     "elbo": ("dlcalc.commands.elbo",
              "The VAE evidence lower bound term by term: KL, reconstruction, ELBO, log p(x) = ELBO + KL."),
+    "gan-optimal-d": ("dlcalc.commands.gan",
+                      "The optimal GAN discriminator, the value of the game and the Jensen–Shannon divergence."),
 }
 
 

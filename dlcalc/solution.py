@@ -175,6 +175,21 @@ class Solution(_Record):
         }
 
 
+class Preview:
+    """A long list: every item in JSON (``tolist``), its two ends for people (``preview``)."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: list) -> None:
+        self.items = list(items)
+
+    def tolist(self) -> list:
+        return self.items
+
+    def preview(self) -> list:
+        return self.items if len(self.items) <= 12 else [*self.items[:6], "…", *self.items[-3:]]
+
+
 def jsonable(value: Any) -> Any:
     """Convert a value to something ``json.dumps`` writes faithfully.
 

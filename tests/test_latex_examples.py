@@ -44,6 +44,10 @@ LATEX_EXAMPLES = {
                       "0.5,0.5", "--derive"],
     "elbo gaussian kl": ["elbo", "--mu", "0.5", "--sigma", "0.7", "--prior-mu", "1", "--prior-sigma", "2", "--derive",
                          "--bits"],
+    "gan": ["gan-optimal-d", "--p-data", "0.2,0.5,0.3", "--p-g", "0.4,0.4,0.2", "--check", "0.667,0.444,0.4",
+            "--derive", "--plot", "-"],
+    "gan densities": ["gan-optimal-d", "--p-data", "0.5*normal(-2,1) + 0.5*normal(2,1)", "--p-g", "laplace(0,2)",
+                      "--grid", "-6:6:25"],
     "conv-apply large": ["conv-apply", "--input", "; ".join(" ".join(str((7 * i + j) % 11) for j in range(30))
                                                             for i in range(30)), "--kernel", "1 -1; -1 1"],
 }

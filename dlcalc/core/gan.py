@@ -1,0 +1,534 @@
+"""The optimal GAN discriminator, the value of the game and its Jensen–Shannon link
+(Goodfellow et al. 2014, "Generative Adversarial Nets", Proposition 1 and Theorem 1).
+
+    D*(x) = p_data(x) / (p_data(x) + p_g(x))
+    V(D*, G) = E_{p_data}[log D*(x)] + E_{p_g}[log(1 − D*(x))] = −log 4 + 2·JSD(p_data ‖ p_g)
+    JSD(p ‖ q) = ½ KL(p ‖ m) + ½ KL(q ‖ m),  m = (p + q)/2
+
+Distributions are discrete (``--p-data "0.2,0.5,0.3"``) or densities written in a small language,
+parsed by hand (never eval): ``normal(μ, σ)``, ``uniform(a, b)``, ``laplace(m, b)`` and mixtures
+``0.5*normal(-2,1) + 0.5*normal(2,1)``. Natural logarithms throughout.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from dlcalc.errors import DlcalcError
+from dlcalc.solution import Preview, Solution
+
+LOG4 = math.log(4.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Densities
+# ---------------------------------------------------------------------------------------------
+
+
+class Component:
+    __slots__ = ("kind", "a", "b", "weight")
+
+    def __init__(self, kind: str, a: float, b: float, weight: float) -> None:
+        self.kind, self.a, self.b, self.weight = kind, a, b, weight
+
+    def pdf(self, x: float) -> float:
+        if self.kind == "normal":
+            return math.exp(-0.5 * ((x - self.a) / self.b) ** 2) / (self.b * math.sqrt(2 * math.pi))
+        if self.kind == "uniform":
+            return 1.0 / (self.b - self.a) if self.a <= x <= self.b else 0.0
+        return math.exp(-abs(x - self.a) / self.b) / (2 * self.b)  # laplace
+
+    def span(self) -> tuple[float, float]:
+        """Where all but a negligible (< 1e-30) part of the mass lies."""
+        if self.kind == "normal":
+            return self.a - 12 * self.b, self.a + 12 * self.b
+        if self.kind == "uniform":
+            return self.a, self.b
+        return self.a - 70 * self.b, self.a + 70 * self.b
+
+    def breakpoints(self) -> list[float]:
+        return [self.a, self.b] if self.kind == "uniform" else [self.a]
+
+    def text(self) -> str:
+        return f"{self.kind}({self.a:g}, {self.b:g})"
+
+
+class Density:
+    """A mixture of normal, uniform and Laplace components."""
+
+    def __init__(self, components: list[Component], source: str) -> None:
+        self.components, self.source = components, source
+
+    def pdf(self, x: float) -> float:
+        return sum(c.weight * c.pdf(x) for c in self.components)
+
+    def span(self) -> tuple[float, float]:
+        spans = [c.span() for c in self.components]
+        return min(s[0] for s in spans), max(s[1] for s in spans)
+
+    def breakpoints(self) -> list[float]:
+        return [p for c in self.components for p in c.breakpoints() if c.kind == "uniform"]
+
+    def text(self) -> str:
+        parts = [c.text() if len(self.components) == 1 else f"{c.weight:g}·{c.text()}" for c in self.components]
+        return " + ".join(parts)
+
+
+_TOKEN = re.compile(r"\s*(?:(?P<number>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)|(?P<name>[A-Za-z_]+)|"
+                    r"(?P<punct>[(),*+]))")
+KINDS = {"normal": "normal", "gaussian": "normal", "n": "normal", "uniform": "uniform", "u": "uniform",
+         "laplace": "laplace"}
+
+
+def parse_density(text: str, option: str) -> Density:
+    """``normal(0,1)``, ``uniform(-1, 1)``, ``laplace(0, 0.5)``, or a weighted sum of them."""
+    if len(text) > 2000:
+        raise DlcalcError(f"a density is limited to 2,000 characters, got {len(text):,}", option)
+    tokens: list[tuple[str, str, int]] = []
+    pos = 0
+    while pos < len(text):
+        if text[pos:].strip() == "":
+            break
+        match = _TOKEN.match(text, pos)
+        if not match:
+            column = pos + 1 + len(text[pos:]) - len(text[pos:].lstrip())
+            raise DlcalcError(f"unexpected {text[column - 1]!r} at column {column} of {text!r}; write e.g. "
+                              "normal(0,1) or 0.5*normal(-2,1) + 0.5*normal(2,1)", option)
+        kind = match.lastgroup
+        tokens.append((kind, match.group(kind), match.start(kind) + 1))
+        pos = match.end()
+    i = 0
+
+    def expect(what: str) -> tuple[str, str, int]:
+        nonlocal i
+        if i >= len(tokens):
+            raise DlcalcError(f"{text!r} ends where {what} was expected", option)
+        token = tokens[i]
+        i += 1
+        return token
+
+    components = []
+    while True:
+        weight = 1.0
+        kind, value, column = expect("a distribution")
+        if kind == "number":
+            weight = float(value)
+            star = expect("'*'")
+            if star[1] != "*":
+                raise DlcalcError(f"expected '*' after the weight at column {star[2]} of {text!r}", option)
+            kind, value, column = expect("a distribution")
+        if kind != "name" or value.lower() not in KINDS:
+            from difflib import get_close_matches
+
+            close = get_close_matches(value.lower(), list(KINDS), n=1)
+            raise DlcalcError(f"unknown distribution {value!r} at column {column}" +
+                              (f"; did you mean {close[0]}?" if close else "") + " (normal, uniform, laplace)", option)
+        name = KINDS[value.lower()]
+        if expect("'('")[1] != "(":
+            raise DlcalcError(f"expected '(' after {value} at column {column + len(value)}", option)
+        args = []
+        while True:
+            kind_a, arg, col = expect("a number")
+            if kind_a != "number":
+                raise DlcalcError(f"expected a number at column {col} of {text!r}, got {arg!r}", option)
+            args.append(float(arg))
+            sep = expect("',' or ')'")
+            if sep[1] == ")":
+                break
+            if sep[1] != ",":
+                raise DlcalcError(f"expected ',' or ')' at column {sep[2]} of {text!r}", option)
+        if len(args) != 2:
+            raise DlcalcError(f"{name} takes 2 parameters, got {len(args)} at column {column}", option)
+        a, b = args
+        if not all(math.isfinite(v) for v in (a, b, weight)):
+            raise DlcalcError(f"parameters must be finite at column {column}", option)
+        if name in ("normal", "laplace") and b <= 0:
+            raise DlcalcError(f"{name}({a:g}, {b:g}): the scale must be positive", option)
+        if name == "uniform" and a >= b:
+            raise DlcalcError(f"uniform({a:g}, {b:g}): needs a < b", option)
+        if weight <= 0:
+            raise DlcalcError(f"mixture weights must be positive, got {weight:g} at column {column}", option)
+        components.append(Component(name, a, b, weight))
+        if i >= len(tokens):
+            break
+        plus = expect("'+'")
+        if plus[1] != "+":
+            raise DlcalcError(f"expected '+' between components at column {plus[2]} of {text!r}", option)
+    total = sum(c.weight for c in components)
+    if abs(total - 1) > 1e-9:
+        raise DlcalcError(f"mixture weights must sum to 1, but they sum to {total:g}", option)
+    return Density(components, text)
+
+
+def parse_points(x: str | None, grid: str | None) -> list[float]:
+    if x is not None and grid is not None:
+        raise DlcalcError("give points with --x or a grid with --grid, not both", "--grid")
+    if grid is not None:
+        parts = grid.split(":")
+        try:
+            start, stop, count = float(parts[0]), float(parts[1]), int(parts[2])
+        except (IndexError, ValueError):
+            raise DlcalcError(f"expected START:STOP:COUNT such as -4:4:81, got {grid!r}", "--grid") from None
+        if len(parts) != 3 or not (math.isfinite(start) and math.isfinite(stop)) or stop <= start:
+            raise DlcalcError(f"expected START:STOP:COUNT with START < STOP, got {grid!r}", "--grid")
+        if not 2 <= count <= 100_000:
+            raise DlcalcError(f"expected 2 to 100,000 points, got {count}", "--grid")
+        return [start + (stop - start) * k / (count - 1) for k in range(count)]
+    if x is None:
+        return [-2.0, -1.0, 0.0, 1.0, 2.0]
+    from dlcalc.parse import parse_number_list
+
+    return [float(v) for v in parse_number_list(x, "--x")]
+
+
+# ---------------------------------------------------------------------------------------------
+# The game
+# ---------------------------------------------------------------------------------------------
+
+
+def _log(v: float) -> float:
+    return math.log(v) if v > 0 else -math.inf
+
+
+def _n(value: float) -> str:
+    text = f"{value:.4g}"
+    return f"({text})" if text.startswith("-") else text
+
+
+def discrete_terms(p: list[float], q: list[float]) -> dict[str, float]:
+    """V, JSD and both KL terms to the mixture, as sums (0·log 0 = 0)."""
+    value = sum(pi * math.log(pi / (pi + qi)) for pi, qi in zip(p, q, strict=True) if pi > 0) + \
+        sum(qi * math.log(qi / (pi + qi)) for pi, qi in zip(p, q, strict=True) if qi > 0)
+    kl_p = sum(pi * math.log(pi / ((pi + qi) / 2)) for pi, qi in zip(p, q, strict=True) if pi > 0)
+    kl_q = sum(qi * math.log(qi / ((pi + qi) / 2)) for pi, qi in zip(p, q, strict=True) if qi > 0)
+    return {"value": value, "kl_data_mix": kl_p, "kl_g_mix": kl_q, "jsd": 0.5 * kl_p + 0.5 * kl_q}
+
+
+def integrate(function, low: float, high: float, breaks: list[float], n: int = 20000) -> tuple[float, float]:
+    """∫ f over [low, high] by the composite Simpson rule on pieces split at the breakpoints (where a
+    uniform density jumps; each piece takes its one-sided limits there), with n and 2n intervals;
+    returns (the finer value, |difference| as the error estimate)."""
+    import numpy as np
+
+    edges = sorted({low, high, *(b for b in breaks if low < b < high)})
+
+    def simpson(intervals: int) -> float:
+        total = 0.0
+        for a, b in zip(edges[:-1], edges[1:], strict=True):
+            m = max(2, intervals * (b - a) / (high - low))
+            m = int(m) + (int(m) % 2)
+            xs = np.linspace(a, b, m + 1)
+            xs[0], xs[-1] = a + (b - a) * 1e-12, b - (b - a) * 1e-12  # one-sided limits at a jump
+            ys = function(xs)
+            h = (b - a) / m
+            total += h / 3 * (ys[0] + ys[-1] + 4 * ys[1:-1:2].sum() + 2 * ys[2:-1:2].sum())
+        return float(total)
+
+    coarse, fine = simpson(n), simpson(2 * n)
+    return fine, abs(fine - coarse)
+
+
+def continuous_terms(p: Density, q: Density) -> dict[str, float]:
+    """V, JSD and the KL terms by numerical integration over where the mass lies."""
+    import numpy as np
+
+    low = min(p.span()[0], q.span()[0])
+    high = max(p.span()[1], q.span()[1])
+    breaks = p.breakpoints() + q.breakpoints()
+
+    def vec(density: Density):
+        def f(xs):
+            out = np.zeros_like(xs)
+            for c in density.components:
+                if c.kind == "normal":
+                    out += c.weight * np.exp(-0.5 * ((xs - c.a) / c.b) ** 2) / (c.b * math.sqrt(2 * math.pi))
+                elif c.kind == "uniform":
+                    out += c.weight * np.where((xs >= c.a) & (xs <= c.b), 1.0 / (c.b - c.a), 0.0)
+                else:
+                    out += c.weight * np.exp(-np.abs(xs - c.a) / c.b) / (2 * c.b)
+            return out
+        return f
+
+    pf, qf = vec(p), vec(q)
+
+    def plogratio(a, b):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(a > 0, a * np.log(a / np.where(a + b > 0, a + b, 1.0)), 0.0)
+
+    value_p, err_p = integrate(lambda xs: plogratio(pf(xs), qf(xs)), low, high, breaks)
+    value_q, err_q = integrate(lambda xs: plogratio(qf(xs), pf(xs)), low, high, breaks)
+    value = value_p + value_q
+    kl_p = value_p + math.log(2)  # KL(p ‖ m) = E_p[log(p/(p+q))] + log 2
+    kl_q = value_q + math.log(2)
+    return {"value": value, "kl_data_mix": kl_p, "kl_g_mix": kl_q, "jsd": 0.5 * (kl_p + kl_q),
+            "error": err_p + err_q + 1e-25, "low": low, "high": high}
+
+
+def gan_solution(*, p_data: str, p_g: str, support: str | None = None, x: str | None = None,
+                 grid: str | None = None, plot: str | None = None, derive: bool = False) -> tuple[Solution, dict]:
+    """D* at every point, the value of the game two ways, the JSD; returns (solution, numbers)."""
+    discrete = _looks_discrete(p_data) and _looks_discrete(p_g)
+    sol = Solution("gan-optimal-d", "the optimal discriminator D*(x) = p_data(x)/(p_data(x) + p_g(x))")
+    numbers: dict[str, Any] = {"discrete": discrete}
+    if discrete:
+        p, q = _distribution(p_data, "--p-data"), _distribution(p_g, "--p-g")
+        if len(p) != len(q):
+            raise DlcalcError(f"lengths disagree: --p-data has {len(p)} values, --p-g has {len(q)}", "--p-g")
+        names = [s.strip() for s in support.split(",")] if support else [f"x{k + 1}" for k in range(len(p))]
+        if len(names) != len(p):
+            raise DlcalcError(f"--support names {len(names)} points but the distributions have {len(p)}", "--support")
+        if x is not None or grid is not None:
+            raise DlcalcError("points are for densities; a discrete distribution is evaluated on its support",
+                              "--x" if x is not None else "--grid")
+        sol.inputs = {"p_data": p, "p_g": q, "support": names}
+        d_star = []
+        for name, pi, qi in zip(names, p, q, strict=True):
+            if pi + qi == 0:
+                raise DlcalcError(f"D* is undefined at {name}: p_data = p_g = 0 there (0/0); drop that point",
+                                  "--p-data")
+            d = pi / (pi + qi)
+            d_star.append(d)
+            sol.step(f"D*({name})", "D* = p_data/(p_data + p_g)", f"{_n(pi)}/({_n(pi)} + {_n(qi)})", d)
+        terms = discrete_terms(p, q)
+        direct = "Σ_x p_data(x) log D*(x) + Σ_x p_g(x) log(1 − D*(x))"
+        points = names
+    else:
+        pd, pg = parse_density(p_data, "--p-data"), parse_density(p_g, "--p-g")
+        xs = parse_points(x, grid)
+        sol.inputs = {"p_data": pd.text(), "p_g": pg.text(), "points": xs if len(xs) <= 200 else len(xs)}
+        d_star = []
+        undefined = []
+        for k, point in enumerate(xs):
+            a, b = pd.pdf(point), pg.pdf(point)
+            if a + b == 0:
+                if grid is None:
+                    raise DlcalcError(f"D* is undefined at x = {point:g}: both densities are 0 there (0/0)", "--x")
+                undefined.append(point)
+                d_star.append(None)
+                continue
+            d = a / (a + b)
+            d_star.append(d)
+            if k < 12 or grid is None:
+                sol.step(f"D*({point:g})", "D* = p_data/(p_data + p_g)", f"{a:.4g}/({a:.4g} + {b:.4g})", d)
+        if len(xs) > 12 and grid is not None:
+            sol.step(f"… {len(xs) - 12} more points", value=None, note="computed the same way; all in --json")
+        if undefined:
+            sol.step("Undefined points", value=None, note=f"D* is undefined (0/0) at {len(undefined)} grid points "
+                     f"where both densities are 0, e.g. x = {undefined[0]:g}; they are null in --json")
+        terms = continuous_terms(pd, pg)
+        direct = "∫ p_data log D* dx + ∫ p_g log(1 − D*) dx"
+        points = xs
+        numbers.update({"p": pd, "q": pg})
+    numbers.update(terms)
+    value, jsd = terms["value"], terms["jsd"]
+    how = "a sum over the support" if discrete else (
+        f"Simpson's rule over [{terms['low']:g}, {terms['high']:g}], error ≤ {terms['error']:.1e}")
+    sol.step("V(D*, G) directly", f"V = {direct}", how, value)
+    sol.step("KL(p_data ‖ m)", "KL(p_data ‖ m), m = (p_data + p_g)/2", value=terms["kl_data_mix"])
+    sol.step("KL(p_g ‖ m)", "KL(p_g ‖ m)", value=terms["kl_g_mix"])
+    sol.step("JSD", "JSD = ½ KL(p_data ‖ m) + ½ KL(p_g ‖ m)",
+             f"½·{_n(terms['kl_data_mix'])} + ½·{_n(terms['kl_g_mix'])}", jsd)
+    via = -LOG4 + 2 * jsd
+    sol.step("V through the JSD", "V = −log 4 + 2·JSD(p_data ‖ p_g)", f"−{LOG4:.6g} + 2·{_n(jsd)}", via,
+             note="Goodfellow et al. 2014, Theorem 1")
+    tolerance = 1e-12 if discrete else max(1e-9, 10 * terms.get("error", 0))
+    sol.check("V two ways", "identity", abs(value - via) <= tolerance,
+              f"directly {value:.12g}, through the JSD {via:.12g}: difference {abs(value - via):.1e}")
+    same = (discrete and all(abs(a - b) < 1e-15 for a, b in zip(_distribution(p_data, "--p-data"),
+                                                                 _distribution(p_g, "--p-g"), strict=True))) or \
+        (not discrete and p_data.replace(" ", "") == p_g.replace(" ", ""))
+    if same:
+        sol.step("p_g = p_data", "D* = 1/2 everywhere, V = −log 4", value=-LOG4,
+                 note="the generator has won: the discriminator can do no better than a coin")
+        sol.check("D* = 1/2 when p_g = p_data", "definition", all(d is None or abs(d - 0.5) < 1e-15 for d in d_star),
+                  "every D* above is 1/2")
+    _pointwise_check(sol, numbers, points, discrete)
+    sol.result = {"d_star": Preview(d_star), "value": value, "jsd": jsd, "kl_data_mix": terms["kl_data_mix"],
+                  "kl_g_mix": terms["kl_g_mix"]}
+    sol.answer = f"V(D*, G) = {value:.6g} = −log 4 + 2·{jsd:.6g}"
+    numbers.update({"d_star": d_star, "points": points})
+    if plot is not None:
+        _plot(sol, numbers, plot, discrete)
+    if derive:
+        from dlcalc.symbolic.gan import derivation
+
+        derivation(sol)
+    return sol, numbers
+
+
+def _pointwise_check(sol: Solution, numbers: dict, points, discrete: bool) -> None:
+    """✓: at each point D* maximises a·log y + b·log(1 − y) among 99,999 values of y in (0, 1)."""
+    import numpy as np
+
+    if discrete:
+        pairs = list(zip(sol.inputs["p_data"], sol.inputs["p_g"], strict=True))
+    else:
+        pairs = [(numbers["p"].pdf(v), numbers["q"].pdf(v)) for v in points[:200]]
+    pairs = [(a, b) for a, b in pairs if a + b > 0]
+    ys = np.arange(1, 100000) / 100000
+    log_y, log_1y = np.log(ys), np.log1p(-ys)
+    worst = 0.0
+    for a, b in pairs:
+        best = ys[int(np.argmax(a * log_y + b * log_1y))]
+        worst = max(worst, abs(best - a / (a + b)))
+    sol.check("D* maximises V pointwise", "dense search", worst <= 1e-5,
+              f"at each of {len(pairs)} points, the best y of a·log y + b·log(1 − y) among 99,999 values in (0, 1) "
+              f"is within {worst:.1e} of a/(a + b)")
+
+
+def _looks_discrete(text: str) -> bool:
+    return not re.search(r"[A-Za-z]", text)
+
+
+def _distribution(text: str, option: str) -> list[float]:
+    from dlcalc.parse import parse_number_list
+
+    values = [float(v) for v in parse_number_list(text, option)]
+    if any(v < 0 for v in values):
+        raise DlcalcError(f"probabilities cannot be negative, got {min(values):g}", option)
+    total = sum(values)
+    if abs(total - 1) > 1e-9:
+        raise DlcalcError(f"probabilities must sum to 1, but they sum to {total:g}", option)
+    return values
+
+
+# ---------------------------------------------------------------------------------------------
+# Plots
+# ---------------------------------------------------------------------------------------------
+
+
+def terminal_plot(xs: list[float], series: dict[str, list[float | None]], height: int = 12, width: int = 64) -> str:
+    """The series drawn in Unicode on a shared grid (each scaled to its own maximum)."""
+    marks = {"D*": "●", "p_data": "·", "p_g": "∘"}
+    columns = min(width, len(xs))
+    picks = [round(k * (len(xs) - 1) / max(1, columns - 1)) for k in range(columns)]
+    grid = [[" "] * columns for _ in range(height)]
+    for name, values in series.items():
+        top = max((v for v in values if v is not None), default=0) or 1.0
+        if name == "D*":
+            top = 1.0
+        for col, index in enumerate(picks):
+            v = values[index]
+            if v is None:
+                continue
+            row = height - 1 - min(height - 1, int(round(v / top * (height - 1))))
+            if grid[row][col] == " " or name == "D*":
+                grid[row][col] = marks[name]
+    lines = ["│" + "".join(row) for row in grid]
+    lines.append("└" + "─" * columns)
+    lines.append(f" x from {xs[0]:g} to {xs[-1]:g};  ● D* (0 to 1)  · p_data  ∘ p_g (each to its maximum)")
+    return "\n".join(lines)
+
+
+def _plot(sol: Solution, numbers: dict, target: str, discrete: bool) -> None:
+    points = numbers["points"]
+    if discrete:
+        xs = list(range(len(points)))
+        p, q, d_star = sol.inputs["p_data"], sol.inputs["p_g"], numbers["d_star"]
+    else:  # a smooth curve over the points' range (or where the mass lies, for a single point)
+        low, high = (min(points), max(points)) if max(points) > min(points) else numbers["p"].span()
+        xs = [low + (high - low) * k / 399 for k in range(400)]
+        p = [numbers["p"].pdf(v) for v in xs]
+        q = [numbers["q"].pdf(v) for v in xs]
+        d_star = [a / (a + b) if a + b > 0 else None for a, b in zip(p, q, strict=True)]
+    if target in ("", "-", "terminal"):
+        drawing = terminal_plot(xs, {"p_data": p, "p_g": q, "D*": d_star})
+        sol.step("Plot", value=drawing, latex=r"\text{(plot: see the text output)}")
+        return
+    if not target.lower().endswith((".png", ".svg")):
+        raise DlcalcError(f"expected a .png or .svg file (or no value for a terminal plot), got {target!r}", "--plot")
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise DlcalcError("writing a figure needs matplotlib: pip install 'dlcalc[plot]' "
+                          "(or use --plot with no file for a terminal plot)", "--plot") from None
+    figure, axis = plt.subplots(figsize=(7, 4))
+    axis.plot(xs, p, label="p_data")
+    axis.plot(xs, q, label="p_g")
+    axis.set_xlabel("x" if not discrete else "support")
+    right = axis.twinx()
+    right.plot(xs, [d if d is not None else float("nan") for d in d_star], "k--", label="D*")
+    right.set_ylim(0, 1)
+    right.set_ylabel("D*(x)")
+    axis.legend(loc="upper left")
+    right.legend(loc="upper right")
+    axis.set_title("optimal discriminator D* = p_data/(p_data + p_g)")
+    try:
+        figure.savefig(target)
+    except OSError as error:
+        raise DlcalcError(f"cannot write {target!r}: {error.strerror or error}", "--plot") from None
+    finally:
+        plt.close(figure)
+    sol.step("Plot", value=f"written to {target}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking
+# ---------------------------------------------------------------------------------------------
+
+
+def gan_request(*, p_data: str | None, p_g: str | None, support: str | None = None, x: str | None = None,
+                grid: str | None = None, plot: str | None = None, derive: bool = False,
+                check: list[str] | None = None, rtol: float | None = None, atol: float | None = None) -> Solution:
+    if p_data is None or p_g is None:
+        raise DlcalcError("is required, e.g. --p-data \"0.2,0.5,0.3\" or \"normal(0,1)\"",
+                          "--p-data" if p_data is None else "--p-g")
+    sol, numbers = gan_solution(p_data=p_data, p_g=p_g, support=support, x=x, grid=grid, plot=plot, derive=derive)
+    if check:
+        sol.verdict = _judge(sol, numbers, check, rtol, atol)
+    return sol
+
+
+def _judge(sol: Solution, numbers: dict, claims: list[str], rtol, atol):
+    from dlcalc.solution import Verdict
+    from dlcalc.verify import Mistake, check_claim
+
+    claimed, correct, details, diagnoses, passed = {}, {}, [], [], True
+    for text in claims:
+        name, value = ("d_star", text)
+        if "=" in text:
+            name, value = (part.strip() for part in text.split("=", 1))
+            name = {"v": "value", "value": "value", "jsd": "jsd", "d": "d_star", "d_star": "d_star",
+                    "kl_data_mix": "kl_data_mix", "kl_g_mix": "kl_g_mix"}.get(name.lower(), name)
+        if name not in sol.result:
+            raise DlcalcError(f"cannot check {name!r}; checkable: d_star (the default), v, jsd, kl_data_mix, "
+                              "kl_g_mix", "--check")
+        mistakes = []
+        if name == "d_star":
+            truths = list(numbers["d_star"])
+            if any(t is None for t in truths):
+                raise DlcalcError("D* is undefined at some points; check it where it is defined (--x)", "--check")
+            ps, qs = _pq(sol, numbers)
+            mistakes = [Mistake("p_g/(p_data + p_g), the discriminator of the generated data",
+                                tuple(b / (a + b) for a, b in zip(ps, qs, strict=True))),
+                        Mistake("p_data/p_g, a ratio, not a probability",
+                                tuple(a / b if b else math.inf for a, b in zip(ps, qs, strict=True)))]
+        elif name == "value":
+            truths = [sol.result["value"]]
+            mistakes = [Mistake("2·JSD without the −log 4", (2 * sol.result["jsd"],)),
+                        Mistake("−log 4 + JSD (the JSD not doubled)", (-LOG4 + sol.result["jsd"],)),
+                        Mistake("−log 4, the value when p_g = p_data", (-LOG4,)),
+                        Mistake("in bits, not nats", (sol.result["value"] / math.log(2),))]
+        else:
+            truths = [sol.result[name]]
+            if name == "jsd":
+                mistakes = [Mistake("KL(p_data ‖ m) + KL(p_g ‖ m) without the ½", (2 * sol.result["jsd"],)),
+                            Mistake("in bits, not nats", (sol.result["jsd"] / math.log(2),))]
+        verdict = check_claim(value, truths, rtol=rtol, atol=atol, mistakes=mistakes, joiner=", ")
+        claimed[name], correct[name] = verdict.claimed, verdict.correct
+        details += [f"{name}: {line}" for line in verdict.details]
+        passed &= verdict.passed
+        if verdict.diagnosis:
+            diagnoses.append(f"{name}: {verdict.diagnosis}")
+    return Verdict(claimed, correct, passed, details, "; ".join(diagnoses) or None)
+
+
+def _pq(sol: Solution, numbers: dict) -> tuple[list[float], list[float]]:
+    if numbers["discrete"]:
+        return sol.inputs["p_data"], sol.inputs["p_g"]
+    return [numbers["p"].pdf(v) for v in numbers["points"]], [numbers["q"].pdf(v) for v in numbers["points"]]

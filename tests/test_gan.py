@@ -1,0 +1,160 @@
+"""gan-optimal-d: D* against a dense search, the JSD identity, quadrature against a Riemann sum,
+equal distributions, plots, diagnoses and errors."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from dlcalc.cli import app
+from dlcalc.core.gan import continuous_terms, discrete_terms, parse_density
+
+runner = CliRunner()
+
+
+def run_json(*args: str) -> dict:
+    result = runner.invoke(app, ["gan-optimal-d", *args, "--json"])
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.stdout)
+
+
+def test_discrete_example():
+    data = run_json("--p-data", "0.2,0.5,0.3", "--p-g", "0.4,0.4,0.2", "--check", "0.333,0.556,0.6")
+    assert data["result"]["d_star"] == pytest.approx([1 / 3, 5 / 9, 0.6])
+    assert data["verdict"]["passed"] is True
+    v = 0.2 * math.log(1 / 3) + 0.5 * math.log(5 / 9) + 0.3 * math.log(0.6) + \
+        0.4 * math.log(2 / 3) + 0.4 * math.log(4 / 9) + 0.2 * math.log(0.4)
+    assert data["result"]["value"] == pytest.approx(v, abs=1e-14)
+    assert all(c["passed"] for c in data["checks"])
+
+
+def test_d_star_maximises_v_against_a_dense_search():
+    p, q = [0.1, 0.6, 0.3], [0.5, 0.25, 0.25]
+    d = run_json("--p-data", ",".join(map(str, p)), "--p-g", ",".join(map(str, q)))["result"]["d_star"]
+    ys = np.linspace(1e-6, 1 - 1e-6, 200001)
+    for a, b, got in zip(p, q, d, strict=True):
+        assert got == pytest.approx(ys[np.argmax(a * np.log(ys) + b * np.log(1 - ys))], abs=1e-5)
+
+
+simplex = st.lists(st.integers(1, 50), min_size=2, max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(simplex, st.data())
+def test_jsd_identity_on_random_discrete_distributions(weights, data):
+    other = data.draw(st.lists(st.integers(0, 50), min_size=len(weights), max_size=len(weights)).filter(sum))
+    p = [w / sum(weights) for w in weights]
+    q = [w / sum(other) for w in other]
+    t = discrete_terms(p, q)
+    assert t["value"] == pytest.approx(-math.log(4) + 2 * t["jsd"], abs=1e-12)
+    # JSD from its definition with the mixture written out
+    m = [(a + b) / 2 for a, b in zip(p, q, strict=True)]
+    kl = sum(a * math.log(a / c) for a, c in zip(p, m, strict=True) if a) + \
+        sum(b * math.log(b / c) for b, c in zip(q, m, strict=True) if b)
+    assert t["jsd"] == pytest.approx(kl / 2, abs=1e-12)
+    assert 0 <= t["jsd"] <= math.log(2) + 1e-12
+
+
+def test_gaussian_jsd_by_quadrature_against_a_fine_riemann_sum():
+    p, q = parse_density("normal(0,1)", "--p-data"), parse_density("0.3*laplace(1,0.5) + 0.7*normal(-1,2)", "--p-g")
+    t = continuous_terms(p, q)
+    xs = np.linspace(-40, 40, 800001)
+    a = np.array([p.pdf(v) for v in xs[::50]])  # the pdfs by the scalar path, on a coarse copy
+    assert a.sum() > 0
+    pa = np.exp(-0.5 * xs**2) / math.sqrt(2 * math.pi)
+    qa = 0.3 * np.exp(-np.abs(xs - 1) / 0.5) / 1.0 + \
+        0.7 * np.exp(-0.5 * ((xs + 1) / 2) ** 2) / (2 * math.sqrt(2 * math.pi))
+    m = (pa + qa) / 2
+    dx = xs[1] - xs[0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        riemann = 0.5 * np.nansum(np.where(pa > 0, pa * np.log(pa / m), 0)) * dx + \
+            0.5 * np.nansum(np.where(qa > 0, qa * np.log(qa / m), 0)) * dx
+    assert t["jsd"] == pytest.approx(riemann, abs=1e-7)
+    assert t["value"] == pytest.approx(-math.log(4) + 2 * t["jsd"], abs=1e-9)
+
+
+def test_equal_distributions_give_one_half_and_minus_log_4():
+    data = run_json("--p-data", "0.5*normal(-2,1) + 0.5*normal(2,1)", "--p-g", "0.5*normal(-2,1) + 0.5*normal(2,1)",
+                    "--x", "-3,0,2.5")
+    assert data["result"]["d_star"] == [0.5, 0.5, 0.5]
+    assert data["result"]["value"] == pytest.approx(-math.log(4), abs=1e-9)
+    assert any(s["label"] == "p_g = p_data" for s in data["steps"])
+    discrete = run_json("--p-data", "0.25,0.75", "--p-g", "0.25,0.75")
+    assert discrete["result"]["jsd"] == 0 and discrete["result"]["value"] == pytest.approx(-math.log(4))
+
+
+def test_uniform_densities_and_undefined_grid_points():
+    data = run_json("--p-data", "uniform(0,1)", "--p-g", "uniform(0.5,2)", "--grid", "-1:3:9")
+    d = data["result"]["d_star"]
+    assert d[0] is None and d[-1] is None  # outside both supports: D* undefined, null, and said so
+    assert d[3] == pytest.approx(0.6)  # x = 0.5: inside both, p_data = 1, p_g = 2/3, D* = 1/(1 + 2/3)
+    assert any("undefined" in s["note"] for s in data["steps"])
+    assert data["result"]["jsd"] == pytest.approx(0.5 * (0.5 * math.log(2) + 0.5 * math.log(1 / (5 / 6))) +
+                                                  0.5 * ((1 / 3) * math.log((2 / 3) / (5 / 6)) +
+                                                         (2 / 3) * math.log(2)), abs=1e-6)
+
+
+def test_wrong_d_star_is_diagnosed():
+    data = run_json("--p-data", "0.2,0.5,0.3", "--p-g", "0.4,0.4,0.2", "--check", "0.667,0.444,0.4")
+    assert "p_g/(p_data + p_g)" in data["verdict"]["diagnosis"]
+    ratio = run_json("--p-data", "0.2,0.5,0.3", "--p-g", "0.4,0.4,0.2", "--check", "0.5,1.25,1.5")
+    assert "p_data/p_g" in ratio["verdict"]["diagnosis"]
+    value = run_json("--p-data", "0.2,0.5,0.3", "--p-g", "0.4,0.4,0.2", "--check", "v=0.0496")
+    assert "without the −log 4" in value["verdict"]["diagnosis"]
+
+
+def test_derivation_is_verified():
+    data = run_json("--p-data", "normal(0,1)", "--p-g", "normal(1,2)", "--derive")
+    symbolic = [c for c in data["checks"] if c["method"] == "sympy"]
+    assert len(symbolic) == 2 and all(c["passed"] for c in symbolic)
+
+
+def test_terminal_plot_and_plot_file(tmp_path):
+    result = runner.invoke(app, ["gan-optimal-d", "--p-data", "normal(0,1)", "--p-g", "normal(2,1)", "--grid",
+                                 "-3:5:41", "--plot", "-"])
+    assert result.exit_code == 0 and "●" in result.stdout
+    pytest.importorskip("matplotlib", reason="the plot extra (matplotlib) is not installed")
+    for name in ("d.png", "d.svg"):
+        target = tmp_path / name
+        result = runner.invoke(app, ["gan-optimal-d", "--p-data", "normal(0,1)", "--p-g", "normal(2,1)", "--plot",
+                                     str(target)])
+        assert result.exit_code == 0, result.output
+        assert target.stat().st_size > 1000
+
+
+@pytest.mark.parametrize(("args", "fragment"), [
+    (["--p-data", "0.2,-0.5,1.3", "--p-g", "0.5,0.5,0"], "negative"),
+    (["--p-data", "0.2,0.5", "--p-g", "0.5,0.5"], "sum to 0.7"),
+    (["--p-data", "0.2,0.8", "--p-g", "0.2,0.4,0.4"], "lengths disagree"),
+    (["--p-data", "0.5,0.5,0", "--p-g", "0.5,0.5,0"], "undefined"),
+    (["--p-data", "normal(0,0)", "--p-g", "normal(1,1)"], "positive"),
+    (["--p-data", "uniform(2,1)", "--p-g", "normal(1,1)"], "a < b"),
+    (["--p-data", "normal(0,1", "--p-g", "normal(1,1)"], "ends"),
+    (["--p-data", "normal(0,1) $ normal(1,1)", "--p-g", "normal(1,1)"], "column 13"),
+    (["--p-data", "gauss(0,1)", "--p-g", "normal(1,1)"], "unknown distribution"),
+    (["--p-data", "0.5*normal(0,1) + 0.4*normal(1,1)", "--p-g", "normal(1,1)"], "sum to 0.9"),
+    (["--p-data", "uniform(0,1)", "--p-g", "uniform(0,1)", "--x", "5"], "undefined at x = 5"),
+    (["--p-data", "__import__('os')", "--p-g", "normal(1,1)"], "--p-data"),
+    (["--p-data", "normal(0,1)", "--p-g", "normal(1,1)", "--grid", "4:-4:10"], "--grid"),
+    (["--p-data", "normal(0,1)", "--p-g", "normal(1,1)", "--plot", "out.pdf"], ".png or .svg"),
+    (["--p-g", "normal(1,1)"], "--p-data"),
+])
+def test_bad_input_exits_2_with_one_line(args, fragment):
+    result = runner.invoke(app, ["gan-optimal-d", *args])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and fragment in lines[0], result.stderr
+
+
+@pytest.mark.parametrize("mode", ["--latex", "--markdown"])
+def test_other_modes(mode):
+    result = runner.invoke(app, ["gan-optimal-d", "--p-data", "0.2,0.5,0.3", "--p-g", "0.4,0.4,0.2", "--derive",
+                                 "--plot", "-", mode])
+    assert result.exit_code == 0 and "JSD" in result.stdout
