@@ -35,6 +35,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
              "The VAE evidence lower bound term by term: KL, reconstruction, ELBO, log p(x) = ELBO + KL."),
     "gan-optimal-d": ("dlcalc.commands.gan",
                       "The optimal GAN discriminator, the value of the game and the Jensen–Shannon divergence."),
+    "check": ("dlcalc.commands.check", "Check a whole answer sheet (or a class's) in one process."),
+    "batch": ("dlcalc.commands.batch", "JSON lines in, one JSON result per line out, for scripts."),
 }
 
 

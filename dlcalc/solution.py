@@ -190,6 +190,21 @@ class Preview:
         return self.items if len(self.items) <= 12 else [*self.items[:6], "…", *self.items[-3:]]
 
 
+class Folded:
+    """A value every part of which goes to JSON (``tolist``), shown to people as a short note."""
+
+    __slots__ = ("value", "note")
+
+    def __init__(self, value: Any, note: str) -> None:
+        self.value, self.note = value, note
+
+    def tolist(self) -> Any:
+        return self.value
+
+    def preview(self) -> str:
+        return self.note
+
+
 def jsonable(value: Any) -> Any:
     """Convert a value to something ``json.dumps`` writes faithfully.
 

@@ -67,11 +67,17 @@ def output_mode(json_: bool, latex: bool, markdown: bool) -> str:
     return chosen[0] if chosen else "auto"
 
 
-def finish(solution: Any, mode: str) -> int:
-    """Render the solution; exit 1 when a --check claim was wrong, else 0."""
-    from dlcalc.render import render
+CAPTURED: list[Any] | None = None  # set by dlcalc.runner: solutions are kept instead of rendered
 
-    render(solution, mode)
+
+def finish(solution: Any, mode: str) -> int:
+    """Render the solution (or hand it to dlcalc.runner); exit 1 when a --check claim was wrong, else 0."""
+    if CAPTURED is not None:
+        CAPTURED.append(solution)
+    else:
+        from dlcalc.render import render
+
+        render(solution, mode)
     if solution.verdict is not None and not solution.verdict.passed:
         return ExitCode.CHECK_FAILED
     return ExitCode.OK

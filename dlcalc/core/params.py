@@ -27,7 +27,7 @@ from typing import Any
 from dlcalc.core.conv import conv_output_size, pool_output_size, transposed_output_size
 from dlcalc.core.netspec import Layer, Residual, parse_network
 from dlcalc.errors import DlcalcError
-from dlcalc.solution import Solution
+from dlcalc.solution import Folded, Solution
 
 REQUIRED = object()
 
@@ -775,9 +775,10 @@ def params_solution(rows: list[Row], shape: Shape, framework: str, title: str, s
         "buffers": buffers, "macs": macs, "flops": 2 * macs, "param_memory_mib": round(memory, 4),
         "output_shape": rows[-1].output.as_list() if rows else shape.as_list(),
         "receptive_field": list(field[0]) if field else None,
-        "layers": Listing([{"index": r.index, "name": r.name, "output_shape": r.output.as_list(),
+        "layers": Folded([{"index": r.index, "name": r.name, "output_shape": r.output.as_list(),
                             "params": r.params, "macs": r.macs, "formula": r.formula if r.tensors else "",
-                            "substituted": r.substituted} for r in rows], "layers, as in the summary above"),
+                            "substituted": r.substituted} for r in rows],
+                           f"{len(rows)} layers, as in the summary above"),
     }
     sol.answer = (f"{total:,} parameters ({trainable:,} trainable), {macs:,} MACs = {2 * macs:,} FLOPs, "
                   f"output {sol.result['output_shape'] and (rows[-1].output.text() if rows else shape.text())}")
@@ -787,21 +788,6 @@ def params_solution(rows: list[Row], shape: Shape, framework: str, title: str, s
 
         check_rows(sol, counted)
     return sol
-
-
-class Listing:
-    """A list for JSON (``tolist``) that the human renderers show as a short note (``preview``)."""
-
-    __slots__ = ("items", "note")
-
-    def __init__(self, items: list, note: str) -> None:
-        self.items, self.note = items, note
-
-    def tolist(self) -> list:
-        return self.items
-
-    def preview(self) -> str:
-        return f"{len(self.items)} {self.note}"
 
 
 def _array_check(sol: Solution, rows: list[Row], small: int = 2_000_000, use_numpy: bool = True) -> None:
