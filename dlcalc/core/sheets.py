@@ -25,6 +25,7 @@ from typing import Any
 from dlcalc.errors import DlcalcError
 from dlcalc.solution import Folded, Solution, Table
 
+MAX_LINE = 1_000_000
 MULTIPLE_CHECKS = {"lstm-grads", "elbo", "gan-optimal-d"}
 _NUMBERS = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?(\s*,\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)*\s*")
 
@@ -88,6 +89,8 @@ def load_sheet(path: str) -> dict[str, Any]:
         raise DlcalcError(f"cannot read {path!r}: {error.strerror or error}", "SHEET") from None
     except tomllib.TOMLDecodeError as error:
         raise DlcalcError(f"{path!r} is not valid TOML: {error}", "SHEET") from None
+    except RecursionError:
+        raise DlcalcError(f"{path!r} nests tables or arrays too deeply", "SHEET") from None
     return data
 
 
@@ -256,10 +259,16 @@ def batch_line(text: str, number: int) -> dict[str, Any]:
     from dlcalc.runner import error_text, run
 
     try:
+        if len(text) > MAX_LINE:
+            raise DlcalcError(f"a request line is limited to {MAX_LINE:,} characters, got {len(text):,}", "line")
         try:
             request = json.loads(text)
         except json.JSONDecodeError as error:
             raise DlcalcError(f"not JSON: {error.msg} at column {error.colno}", "line") from None
+        except RecursionError:
+            raise DlcalcError("JSON nested too deeply", "line") from None
+        except ValueError as error:  # e.g. an integer of more than 4,300 digits
+            raise DlcalcError(f"not usable JSON: {str(error).split(';')[0]}", "line") from None
         if not isinstance(request, dict):
             raise DlcalcError("expected an object {\"command\": ..., \"args\": {...}, \"claim\": ...}", "line")
         unknown = set(request) - {"command", "args", "claim", "id"}
