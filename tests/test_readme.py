@@ -71,6 +71,25 @@ def update() -> None:
     README.write_text(BLOCK.sub(fill, text), encoding="utf-8")
 
 
+def check_installed(executable: str) -> int:
+    """Run every README example with an installed ``dlcalc`` (a real process); 0 when all match."""
+    import os
+    import subprocess
+
+    env = dict(os.environ, NO_COLOR="1", COLUMNS="100")
+    failures = 0
+    for command, expected in CASES:
+        words = shlex.split(command)
+        done = subprocess.run([executable, *words[1:]], capture_output=True, text=True, env=env, check=False)
+        if (done.stdout + done.stderr).rstrip("\n") != expected.rstrip("\n"):
+            failures += 1
+            print(f"README example differs: {command}")
+    print(f"{len(CASES) - failures} passed, {failures} failed")
+    return 1 if failures else 0
+
+
 if __name__ == "__main__":
     if "--update" in sys.argv:
         update()
+    elif "--installed" in sys.argv:
+        sys.exit(check_installed(sys.argv[sys.argv.index("--installed") + 1]))
