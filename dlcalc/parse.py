@@ -156,6 +156,11 @@ def _ragged(path: list[int], k: int, got: tuple[int, ...], first: tuple[int, ...
 # --------------------------------------------------------------------------- limits
 
 
+def env_limit(name: str, default: int, option: str | None = None) -> int:
+    """A limit from the environment variable ``name`` (a positive integer), else ``default``."""
+    return _env_limit(name, default, option)
+
+
 def _env_limit(name: str, default: int, option: str | None) -> int:
     raw = os.environ.get(name, "").strip()
     if not raw:

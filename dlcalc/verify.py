@@ -18,11 +18,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 
 from dlcalc.errors import DlcalcError
-from dlcalc.solution import Verdict
+from dlcalc.solution import Verdict, _Record
 
 Number = int | Fraction | float
 
@@ -31,26 +30,29 @@ MAX_CLAIM_BITS = 4096  # exact claims beyond ~10^1200 are refused rather than co
 FLOAT_RTOL = 1e-9
 
 
-@dataclass(frozen=True)
-class Claim:
-    """One claimed number: its text, its value, and how many decimals it was written with."""
+class Claim(_Record):
+    """One claimed number: its text, its value, and how many decimals it was written with
+    (``decimals`` is set for a plain decimal literal such as 0.73 or 1.5e-3)."""
 
-    text: str
-    value: Number
-    decimals: int | None = None  # set for a plain decimal literal such as 0.73 or 1.5e-3
+    __slots__ = ("text", "value", "decimals")
+
+    def __init__(self, text: str, value: Number, decimals: int | None = None) -> None:
+        self.text, self.value, self.decimals = text, value, decimals
 
     @property
     def exact(self) -> bool:
         return not isinstance(self.value, float)
 
 
-@dataclass(frozen=True)
-class Mistake:
-    """A common slip and the answer it produces (one value per element of the answer)."""
+class Mistake(_Record):
+    """A common slip and the answer it produces (one value per element of the answer):
+    ``description`` ("what stride 1 gives"), ``values``, and ``context`` ("with stride 4", said
+    before the correct answer)."""
 
-    description: str  # "what stride 1 gives"
-    values: tuple
-    context: str = ""  # "with stride 4", said before the correct answer
+    __slots__ = ("description", "values", "context")
+
+    def __init__(self, description: str, values: tuple, context: str = "") -> None:
+        self.description, self.values, self.context = description, values, context
 
 
 # ---------------------------------------------------------------------------------------------
@@ -379,12 +381,13 @@ def _reproduces(claim: Claim, value: Number) -> bool:
 _CLAIM_NUMBER = re.compile(r"[-+−]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?:/\d+)?")
 
 
-@dataclass(frozen=True)
-class Alternative:
+class Alternative(_Record):
     """What a common mistake makes of the whole output (a nested list, any shape)."""
 
-    description: str  # "what the flipped kernel gives (true convolution)"
-    values: list
+    __slots__ = ("description", "values")
+
+    def __init__(self, description: str, values: list) -> None:
+        self.description, self.values = description, values
 
 
 def parse_claim_array(text: str, option: str = "--check") -> tuple[tuple[int, ...], list[Claim]]:

@@ -36,7 +36,8 @@ from dlcalc.solution import Solution
 
 ORDERS = ("ifog", "ifgo")
 GATE_NAMES = {"i": "input", "f": "forget", "o": "output", "g": "cell candidate"}
-MAX_HIDDEN = 4096
+MAX_HIDDEN = 4096  # DLCALC_MAX_HIDDEN raises it
+MAX_WORK = 2_000_000_000  # multiply-adds of a BPTT run; DLCALC_MAX_WORK raises it
 FD_EPS = 1e-6
 FD_PASS = 1e-6
 SHOW_ELEMENTS = 3  # vectors up to this long are worked element by element
@@ -132,9 +133,12 @@ def step_values(hidden: int | None, inputs: int | None, seed: int, given: dict[s
         inputs = inputs or cols - hidden
     hidden = hidden or (given["h_prev"].size if "h_prev" in given else 1)
     inputs = inputs or (given["x"].size if "x" in given else 1)
-    if hidden > MAX_HIDDEN or inputs > MAX_HIDDEN:
-        raise DlcalcError(f"sizes up to {MAX_HIDDEN} are supported, got hidden {hidden}, input {inputs}",
-                          "--hidden")
+    from dlcalc.parse import env_limit
+
+    largest = env_limit("DLCALC_MAX_HIDDEN", MAX_HIDDEN, "--hidden")
+    if hidden > largest or inputs > largest:
+        raise DlcalcError(f"sizes up to {largest} are supported (DLCALC_MAX_HIDDEN raises the limit), got hidden "
+                          f"{hidden}, input {inputs}", "--hidden")
     rng = np.random.default_rng(seed)
     values, drawn = {}, []
     for key in STEP_KEYS:
@@ -594,9 +598,13 @@ def lstm_request(*, hidden: int | None = None, input_size: int | None = None, se
         raise DlcalcError(f"expected ifog or ifgo, got {order!r}", "--gate-order")
     if loss not in ("sum", "mse"):
         raise DlcalcError(f"expected sum or mse, got {loss!r}", "--loss")
+    from dlcalc.parse import env_limit
+
+    largest = env_limit("DLCALC_MAX_HIDDEN", MAX_HIDDEN, "--hidden")
     for name, size in (("--hidden", hidden), ("--input-size", input_size)):
-        if size is not None and not 1 <= size <= MAX_HIDDEN:
-            raise DlcalcError(f"expected a size from 1 to {MAX_HIDDEN}, got {size}", name)
+        if size is not None and not 1 <= size <= largest:
+            raise DlcalcError(f"expected a size from 1 to {largest} (DLCALC_MAX_HIDDEN raises the limit), got {size}",
+                              name)
     given = load_values(values)
     v, drawn, hidden, inputs = step_values(hidden, input_size, seed, given)
     if steps is None:
@@ -606,8 +614,10 @@ def lstm_request(*, hidden: int | None = None, input_size: int | None = None, se
     else:
         if not 1 <= steps <= 10_000:
             raise DlcalcError(f"expected 1 to 10000 steps, got {steps}", "--steps")
-        if hidden * (hidden + inputs) * 4 * steps > 2e9:
-            raise DlcalcError("this sequence needs too much work; shorten it or shrink the sizes", "--steps")
+        work, budget = hidden * (hidden + inputs) * 4 * steps, env_limit("DLCALC_MAX_WORK", MAX_WORK, "--steps")
+        if work > budget:
+            raise DlcalcError(f"this sequence needs about {work:,} multiply-adds, more than the limit of {budget:,}; "
+                              "shorten it, shrink the sizes, or raise DLCALC_MAX_WORK", "--steps")
         rng = np.random.default_rng(seed + 1)
         xs = given.get("xs")
         if xs is None:
