@@ -34,15 +34,15 @@ CASES = {
     "dlcalc check small sheet --json": [*DLCALC, "check", str(SMALL_SHEET), "--json"],
     "dlcalc conv-apply --json (numpy)": [*DLCALC, "conv-apply", "--input", "1 2; 3 4", "--kernel", "1", "--json"],
     "dlcalc lstm-grads --json (numpy)": [*DLCALC, "lstm-grads", "--json"],
-    "dlcalc elbo --json (numpy)": [*DLCALC, "elbo", "--mu", "0.5", "--sigma", "1", "--json"],
-    "dlcalc gan-optimal-d --json (numpy)": [*DLCALC, "gan-optimal-d", "--p-data", "0.5,0.5", "--p-g", "0.3,0.7",
+    "dlcalc elbo --json (Gaussian KL)": [*DLCALC, "elbo", "--mu", "0.5", "--sigma", "1", "--json"],
+    "dlcalc gan-optimal-d --json (discrete)": [*DLCALC, "gan-optimal-d", "--p-data", "0.5,0.5", "--p-g", "0.3,0.7",
                                             "--json"],
 }
 ENV = {"TAB completion (bash)": COMPLETE}
 TARGETS = {"TAB completion (bash)": 1.2, "dlcalc conv-out --json": 1.2, "dlcalc params --json (one layer)": 1.2,
            "dlcalc check small sheet --json": 1.2, "dlcalc conv-apply --json (numpy)": 1.5,
-           "dlcalc lstm-grads --json (numpy)": 1.5, "dlcalc elbo --json (numpy)": 1.5,
-           "dlcalc gan-optimal-d --json (numpy)": 1.5}
+           "dlcalc lstm-grads --json (numpy)": 1.5, "dlcalc elbo --json (Gaussian KL)": 1.5,
+           "dlcalc gan-optimal-d --json (discrete)": 1.5}
 
 
 def time_once(argv: list[str], extra: dict[str, str] | None = None) -> float:

@@ -67,15 +67,22 @@ def gaussian_kl_terms(mu: list[float], var: list[float], prior_mu: list[float], 
             for m, v, pm, pv in zip(mu, var, prior_mu, prior_var, strict=True)]
 
 
-def kl_by_integration(mu: float, sigma: float, prior_mu: float, prior_sigma: float, points: int = 20001) -> float:
-    """KL of one dimension by the trapezoid rule over μ ± 12σ: ∫ q(z)(ln q(z) − ln p(z)) dz."""
-    import numpy as np
+def kl_by_integration(mu: float, sigma: float, prior_mu: float, prior_sigma: float, points: int = 2001) -> float:
+    """KL of one dimension by the trapezoid rule over μ ± 12σ: ∫ q(z)(ln q(z) − ln p(z)) dz.
 
-    z = np.linspace(mu - 12 * sigma, mu + 12 * sigma, points)
-    log_q = -0.5 * ((z - mu) / sigma) ** 2 - math.log(sigma * math.sqrt(2 * math.pi))
-    log_p = -0.5 * ((z - prior_mu) / prior_sigma) ** 2 - math.log(prior_sigma * math.sqrt(2 * math.pi))
-    integrand = np.exp(log_q) * (log_q - log_p)
-    return float(np.sum((integrand[1:] + integrand[:-1]) * np.diff(z)) / 2)
+    Pure Python (no numpy import on this path); for an integrand this smooth and this small at
+    the ends the trapezoid rule converges geometrically, so 2,001 points give ~1e-12.
+    """
+    low, step = mu - 12 * sigma, 24 * sigma / (points - 1)
+    norm_q, norm_p = math.log(sigma * math.sqrt(2 * math.pi)), math.log(prior_sigma * math.sqrt(2 * math.pi))
+    total = 0.0
+    for k in range(points):
+        z = low + k * step
+        log_q = -0.5 * ((z - mu) / sigma) ** 2 - norm_q
+        log_p = -0.5 * ((z - prior_mu) / prior_sigma) ** 2 - norm_p
+        value = math.exp(log_q) * (log_q - log_p)
+        total += value / 2 if k in (0, points - 1) else value
+    return total * step
 
 
 def bernoulli_log_likelihood(x: list[float], x_hat: list[float]) -> list[float]:
@@ -191,7 +198,7 @@ def checks_by_integration(sol: Solution, mus, var, pmus, pvar, per_dim) -> None:
         worst = max(worst, abs(numeric - closed) / max(1e-12, abs(closed)) if abs(closed) > 1e-9 else
                     abs(numeric - closed))
     sol.check("closed form against numerical integration", "numerical integration", worst < 1e-6,
-              f"∫ q(z)(ln q − ln p) dz by the trapezoid rule over μ ± 12σ (20,001 points), per dimension: "
+              f"∫ q(z)(ln q − ln p) dz by the trapezoid rule over μ ± 12σ (2,001 points), per dimension: "
               f"largest relative difference {worst:.1e}")
 
 
