@@ -4,6 +4,7 @@ The root group in :mod:`dlcalc.cli` imports a command's module only when that co
 (or its help or completion is asked for), so start-up does not grow with the number of commands.
 """
 
+from enum import Enum
 from typing import Annotated, Any
 
 import typer
@@ -12,6 +13,18 @@ from dlcalc.errors import DlcalcError, ExitCode
 
 OUTPUT = "Output"
 CHECKING = "Checking"
+
+
+class Convention(str, Enum):
+    """Whose 'same' padding: PyTorch's (stride 1 only) or TensorFlow's SAME."""
+
+    torch = "torch"
+    tf = "tf"
+
+
+class Pool(str, Enum):
+    max = "max"
+    avg = "avg"
 
 
 def command_app() -> typer.Typer:

@@ -8,9 +8,11 @@ import typer
 from dlcalc.commands import (
     AtolOpt,
     CheckOpt,
+    Convention,
     JsonOpt,
     LatexOpt,
     MarkdownOpt,
+    Pool,
     RtolOpt,
     command_app,
     examples,
@@ -26,16 +28,6 @@ class PadMode(str, Enum):
     reflect = "reflect"
     replicate = "replicate"
     circular = "circular"
-
-
-class Pool(str, Enum):
-    max = "max"
-    avg = "avg"
-
-
-class Convention(str, Enum):
-    torch = "torch"
-    tf = "tf"
 
 
 EXAMPLES = examples(

@@ -8,9 +8,11 @@ import typer
 from dlcalc.commands import (
     AtolOpt,
     CheckOpt,
+    Convention,
     JsonOpt,
     LatexOpt,
     MarkdownOpt,
+    Pool,
     RtolOpt,
     SymbolicOpt,
     command_app,
@@ -20,16 +22,6 @@ from dlcalc.commands import (
 )
 
 app = command_app()
-
-class Convention(str, Enum):
-    torch = "torch"
-    tf = "tf"
-
-
-class Pool(str, Enum):
-    max = "max"
-    avg = "avg"
-
 
 class Unknown(str, Enum):
     padding = "padding"
