@@ -439,14 +439,7 @@ def _batchnorm(layer: Layer, a: dict, shape: Shape, ctx: Context, dims: int | No
 def _layernorm(layer: Layer, a: dict, shape: Shape, ctx: Context, dims: int | None) -> Row:
     normalized = a["n"] if a["n"] is not None else (shape.size() if shape.kind == "image" else shape.features)
     normalized = math.prod(normalized) if isinstance(normalized, tuple) else _int(normalized, "n", layer, ctx)
-    row = Row(layer.text, "layernorm", shape)
-    if a["affine"]:
-        row.tensors = [("weight", (normalized,), True), ("bias", (normalized,), True)]
-        row.params = row.trainable = 2 * normalized
-    row.formula = "2·N"
-    row.substituted = f"2·{normalized}"
-    row.symbolic = ("batchnorm", {"C": normalized, "k": 2 if a["affine"] else 0})
-    return row
+    return _scale_and_shift(Row(layer.text, "layernorm", shape), normalized, a["affine"], "2·N")
 
 
 def _groupnorm(layer: Layer, a: dict, shape: Shape, ctx: Context, dims: int | None) -> Row:
@@ -455,13 +448,17 @@ def _groupnorm(layer: Layer, a: dict, shape: Shape, ctx: Context, dims: int | No
     if c % groups:
         raise DlcalcError(f"{layer.name}: {groups} groups do not divide {c} channels at column {layer.column}",
                           ctx.option)
-    row = Row(layer.text, "groupnorm", shape)
-    if a["affine"]:
-        row.tensors = [("weight", (c,), True), ("bias", (c,), True)]
-        row.params = row.trainable = 2 * c
-    row.formula = "2C"
-    row.substituted = f"2·{c}"
-    row.symbolic = ("batchnorm", {"C": c, "k": 2 if a["affine"] else 0})
+    return _scale_and_shift(Row(layer.text, "groupnorm", shape), c, a["affine"], "2C")
+
+
+def _scale_and_shift(row: Row, size: int, affine: bool, formula: str) -> Row:
+    """A normalisation's learned scale γ and shift β, ``size`` each (none without ``affine``)."""
+    if affine:
+        row.tensors = [("weight", (size,), True), ("bias", (size,), True)]
+        row.params = row.trainable = 2 * size
+    row.formula = formula
+    row.substituted = f"2·{size}"
+    row.symbolic = ("batchnorm", {"C": size, "k": 2 if affine else 0})
     return row
 
 
