@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -48,6 +49,8 @@ LATEX_EXAMPLES = {
             "--derive", "--plot", "-"],
     "gan densities": ["gan-optimal-d", "--p-data", "0.5*normal(-2,1) + 0.5*normal(2,1)", "--p-g", "laplace(0,2)",
                       "--grid", "-6:6:25"],
+    "params resnet50": ["params", "--preset", "resnet50"],
+    "check seed sheet": ["check", str(Path(__file__).resolve().parent.parent / "examples" / "seed-answers.toml")],
     "conv-apply large": ["conv-apply", "--input", "; ".join(" ".join(str((7 * i + j) % 11) for j in range(30))
                                                             for i in range(30)), "--kernel", "1 -1; -1 1"],
 }

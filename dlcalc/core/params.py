@@ -431,7 +431,7 @@ def _batchnorm(layer: Layer, a: dict, shape: Shape, ctx: Context, dims: int | No
         row.buffers = 2 * c
         row.formula = "2C (γ, β)"
         row.substituted = f"2·{c}"
-        row.notes.append(f"PyTorch keeps the running mean and variance ({2 * c}) as buffers, not parameters")
+        row.notes.append("PyTorch keeps the running mean and variance (2C) as buffers, not parameters")
     row.symbolic = ("batchnorm", {"C": c, "k": row.params // max(c, 1)})
     return row
 
@@ -752,10 +752,15 @@ def params_solution(rows: list[Row], shape: Shape, framework: str, title: str, s
              " + ".join(map(_thousands, layer_macs[:12])) + (f" + … ({len(layer_macs) - 12} more)"
                                                              if len(layer_macs) > 12 else ""), macs)
     sol.step("FLOPs", "2·MACs", f"2·{macs:,}", 2 * macs, note="1 MAC = 2 FLOPs (a multiply and an add)")
-    conventions = [f"layer {r.index} {r.name}: {note}" for r in rows for note in r.notes
-                   if note.startswith(("PyTorch", "Keras"))]
+    conventions: dict[str, list[str]] = {}  # each convention once, with the layers it applies to
+    for r in rows:
+        for note in r.notes:
+            if note.startswith(("PyTorch", "Keras")):
+                conventions.setdefault(note, []).append(str(r.index))
     if conventions:
-        sol.step("Conventions", value=framework, note="; ".join(dict.fromkeys(conventions)))
+        sol.step("Conventions", value=framework, note="; ".join(
+            f"{note} (layer{'s' if len(where) > 1 else ''} {', '.join(where[:8])}{', …' if len(where) > 8 else ''})"
+            for note, where in conventions.items()))
     memory = total * 4 / 1024**2
     sol.step("Parameter memory", "4 bytes·parameters / 2²⁰ (float32)", f"4·{total:,} / 1,048,576",
              f"{memory:.4g} MiB")

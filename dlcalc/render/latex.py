@@ -38,6 +38,7 @@ PREAMBLE = "\\documentclass{article}\n\\usepackage{amsmath}\n\\usepackage{amssym
 
 _CHECK = r"$\checkmark$"
 _CROSS = r"$\times$"
+ROWS_PER_BLOCK = 60  # rows of one align* block
 _LONG = 48  # characters of formula + substitution above which the substitution gets its own row
 
 
@@ -125,16 +126,22 @@ def to_latex(solution: Solution) -> str:
         if step.note:
             rows.append(rf"& && \text{{{text_to_latex(step.note)}}}")
 
-    body = " \\\\\n".join(rows)
     prose = _prose(solution)
+    # Long solutions (a ResNet's layers) are split into several align* blocks: TeX cannot measure
+    # one alignment taller than about 5.7 m ("Dimension too large").
+    chunks = [rows[k:k + ROWS_PER_BLOCK] for k in range(0, len(rows), ROWS_PER_BLOCK)] or [[]]
+    bodies = [" \\\\\n".join(chunk) for chunk in chunks]
     if prose:
         intertext = "\\intertext{" + "\\newline\n".join(prose) + "}"
-        body = f"{body} \\\\\n{intertext}" if body else intertext
-    widest = max((row.count("&") + 1 for matrix in re.findall(r"\\begin\{bmatrix\}(.*?)\\end\{bmatrix\}", body)
+        bodies[-1] = f"{bodies[-1]} \\\\\n{intertext}" if bodies[-1] else intertext
+    everything = "\n".join(bodies)
+    widest = max((row.count("&") + 1 for matrix in re.findall(r"\\begin\{bmatrix\}(.*?)\\end\{bmatrix\}",
+                                                                everything)
                   for row in matrix.split("\\\\")), default=0)
     if widest > 10:  # amsmath's bmatrix takes 10 columns unless told otherwise
         header.append(f"\\setcounter{{MaxMatrixCols}}{{{widest}}}")
-    return "\n".join([*header, "\\begin{align*}", *([body] if body else []), "\\end{align*}"]) + "\n"
+    blocks = [line for body in bodies if body for line in ("\\begin{align*}", body, "\\end{align*}")]
+    return "\n".join([*header, *(blocks or ["\\begin{align*}", "\\end{align*}"])]) + "\n"
 
 
 def wrap_document(fragment: str) -> str:
