@@ -24,6 +24,7 @@ so long details wrap instead of widening the alignment.
 from __future__ import annotations
 
 import re
+import textwrap
 from typing import TYPE_CHECKING, Any
 
 from dlcalc.render.mathtext import format_inline, latex_value, text_to_latex
@@ -123,8 +124,9 @@ def to_latex(solution: Solution) -> str:
     rows: list[str] = []
     for step in solution.steps:
         rows.extend(_step_rows(step))
-        if step.note:
-            rows.append(rf"& && \text{{{text_to_latex(step.note)}}}")
+        if step.note:  # long notes go on several rows: one \text{} box cannot break a line
+            for piece in textwrap.wrap(step.note, 110, break_long_words=True, break_on_hyphens=False):
+                rows.append(rf"& && \text{{{text_to_latex(piece)}}}")
 
     prose = _prose(solution)
     # Long solutions (a ResNet's layers) are split into several align* blocks: TeX cannot measure
