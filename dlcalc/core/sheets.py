@@ -96,17 +96,19 @@ def load_sheet(path: str) -> dict[str, Any]:
 
 def run_question(qid: str, table: Any) -> dict[str, Any]:
     """One question: run its command and report claim, correct answer, verdict (or the error)."""
+    import click
+
     from dlcalc.runner import error_text, run
 
     record: dict[str, Any] = {"id": qid, "command": None, "claim": None, "correct": None, "passed": None,
                               "diagnosis": None, "details": [], "error": None}
     try:
         if not isinstance(table, dict):
-            raise DlcalcError(f"[{qid}] must be a table with command = ... and the options", qid)
+            raise DlcalcError("must be a table with command = ... and the options", qid)
         options = dict(table)
         command = options.pop("command", None)
         if command is None:
-            raise DlcalcError(f"[{qid}] has no command = \"...\"", qid)
+            raise DlcalcError("has no command = \"...\"", qid)
         record["command"] = command
         claim = options.pop("claim", None)
         record["claim"] = claim
@@ -121,18 +123,13 @@ def run_question(qid: str, table: Any) -> dict[str, Any]:
 
             record.update(passed=verdict.passed, correct=jsonable(verdict.correct), diagnosis=verdict.diagnosis,
                           details=list(verdict.details))
-    except Exception as error:  # noqa: BLE001 - every problem is reported on its question
-        import click
-
-        from dlcalc.errors import DlcalcError as Known
-
-        if not isinstance(error, (Known, click.ClickException)):
-            raise
+    except (DlcalcError, click.ClickException) as error:  # reported on its question; the others go on
         where = f"[{qid}]"
         option = getattr(error, "option", None)
         if option and option not in (qid, "SHEET"):
             where += f" {option}"
-        record["error"] = f"{where}: {error_text(error) if not isinstance(error, Known) else error.message}"
+        message = error.message if isinstance(error, DlcalcError) else error_text(error)
+        record["error"] = f"{where}: {message}"
     return record
 
 
@@ -256,6 +253,8 @@ def batch_line(text: str, number: int) -> dict[str, Any]:
     """One JSON request line → the command's --json object, or an error object for that line."""
     import json
 
+    import click
+
     from dlcalc.runner import error_text, run
 
     try:
@@ -288,10 +287,6 @@ def batch_line(text: str, number: int) -> dict[str, Any]:
         if "id" in request:
             out["id"] = request["id"]
         return out
-    except Exception as error:  # noqa: BLE001 - a bad line must not stop the stream
-        import click
-
-        if not isinstance(error, (DlcalcError, click.ClickException)):
-            raise
-        return {"line": number, "error": error_text(error) if not isinstance(error, DlcalcError) else str(error),
-                "exit_code": 2}
+    except (DlcalcError, click.ClickException) as error:  # a bad line must not stop the stream
+        message = str(error) if isinstance(error, DlcalcError) else error_text(error)
+        return {"line": number, "error": message, "exit_code": 2}
