@@ -544,3 +544,29 @@ def _diagnose_cell(index: tuple[int, ...], claim: Claim, correct: list, alternat
             if value is not None and not isinstance(value, list) and _reproduces(claim, value):
                 return f"the value of the neighbouring cell {label(near)}"
     return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Several claims at once
+# ---------------------------------------------------------------------------------------------
+
+
+def split_named(text: str, option: str, example: str, form: str = "NAME=VALUE") -> tuple[str, str]:
+    """``NAME=VALUE`` → (name, value); a DlcalcError that shows ``form`` and ``example`` when there
+    is no ``=``."""
+    if "=" not in text:
+        raise DlcalcError(f"expected {form} such as {example}, got {text!r}", option)
+    name, value = (part.strip() for part in text.split("=", 1))
+    return name, value
+
+
+def combine(parts: Sequence[tuple[str, str | None, Verdict]]) -> Verdict:
+    """One verdict for several claims, each ``(key, label, verdict)``: it passes when every part
+    does; each part's detail lines and diagnosis are prefixed with its label (none when None)."""
+    claimed, correct, details, diagnoses = {}, {}, [], []
+    for key, label, verdict in parts:
+        claimed[key], correct[key] = verdict.claimed, verdict.correct
+        details += [f"{label}: {line}" if label else line for line in verdict.details]
+        if verdict.diagnosis:
+            diagnoses.append(f"{label}: {verdict.diagnosis}" if label else verdict.diagnosis)
+    return Verdict(claimed, correct, all(v.passed for _, _, v in parts), details, "; ".join(diagnoses) or None)

@@ -485,27 +485,19 @@ def mistakes(numbers: dict[str, Any], key: str) -> list:
 
 
 def judge(sol: Solution, numbers: dict[str, Any], claims: list[str], rtol, atol):
-    from dlcalc.solution import Verdict
-    from dlcalc.verify import check_claim
+    from dlcalc.verify import check_claim, combine, split_named
 
-    claimed, correct, details, diagnoses, passed = {}, {}, [], [], True
+    parts = []
     for text in claims:
-        if "=" not in text:
-            raise DlcalcError(f"expected NAME=VALUE such as elbo=-1.23 (names: {', '.join(_checkable(sol))}), "
-                              f"got {text!r}", "--check")
-        name, value = (part.strip() for part in text.split("=", 1))
+        name, value = split_named(text, "--check", f"elbo=-1.23 (names: {', '.join(_checkable(sol))})")
         name = name.lower()
         if name not in _checkable(sol):
             raise DlcalcError(f"cannot check {name!r} here; checkable: {', '.join(_checkable(sol))}", "--check")
         truth = sol.result[name]
         truths = truth if isinstance(truth, list) else [truth]
-        verdict = check_claim(value, truths, rtol=rtol, atol=atol, mistakes=mistakes(numbers, name), joiner=", ")
-        claimed[name], correct[name] = verdict.claimed, verdict.correct
-        details += [f"{name}: {line}" for line in verdict.details]
-        passed &= verdict.passed
-        if verdict.diagnosis:
-            diagnoses.append(f"{name}: {verdict.diagnosis}")
-    return Verdict(claimed, correct, passed, details, "; ".join(diagnoses) or None)
+        parts.append((name, name, check_claim(value, truths, rtol=rtol, atol=atol, mistakes=mistakes(numbers, name),
+                                              joiner=", ")))
+    return combine(parts)
 
 
 def _checkable(sol: Solution) -> list[str]:

@@ -490,14 +490,13 @@ def gan_request(*, p_data: str | None, p_g: str | None, support: str | None = No
 
 
 def _judge(sol: Solution, numbers: dict, claims: list[str], rtol, atol):
-    from dlcalc.solution import Verdict
-    from dlcalc.verify import Mistake, check_claim
+    from dlcalc.verify import Mistake, check_claim, combine, split_named
 
-    claimed, correct, details, diagnoses, passed = {}, {}, [], [], True
+    parts = []
     for text in claims:
         name, value = ("d_star", text)
         if "=" in text:
-            name, value = (part.strip() for part in text.split("=", 1))
+            name, value = split_named(text, "--check", "v=-1.2")
             name = {"v": "value", "value": "value", "jsd": "jsd", "d": "d_star", "d_star": "d_star",
                     "kl_data_mix": "kl_data_mix", "kl_g_mix": "kl_g_mix"}.get(name.lower(), name)
         if name not in sol.result:
@@ -524,13 +523,8 @@ def _judge(sol: Solution, numbers: dict, claims: list[str], rtol, atol):
             if name == "jsd":
                 mistakes = [Mistake("KL(p_data ‖ m) + KL(p_g ‖ m) without the ½", (2 * sol.result["jsd"],)),
                             Mistake("in bits, not nats", (sol.result["jsd"] / math.log(2),))]
-        verdict = check_claim(value, truths, rtol=rtol, atol=atol, mistakes=mistakes, joiner=", ")
-        claimed[name], correct[name] = verdict.claimed, verdict.correct
-        details += [f"{name}: {line}" for line in verdict.details]
-        passed &= verdict.passed
-        if verdict.diagnosis:
-            diagnoses.append(f"{name}: {verdict.diagnosis}")
-    return Verdict(claimed, correct, passed, details, "; ".join(diagnoses) or None)
+        parts.append((name, name, check_claim(value, truths, rtol=rtol, atol=atol, mistakes=mistakes, joiner=", ")))
+    return combine(parts)
 
 
 def _pq(sol: Solution, numbers: dict) -> tuple[list[float], list[float]]:

@@ -427,18 +427,16 @@ def lstm_step(v: dict[str, np.ndarray], order: str = "ifog", drawn: list[str] | 
     return sol, fw, grads
 
 
-def check_numbers(sol: Solution, claims: list[str], rtol: float | None, atol: float | None):
-    """``--check di=0.0123,-0.2``: claimed values of any forward quantity or gradient."""
-    from dlcalc.solution import Verdict
-    from dlcalc.verify import check_claim
+def check_numbers(sol: Solution, claims: list[str], rtol: float | None, atol: float | None) -> list:
+    """``--check di=0.0123,-0.2``: claimed values of any forward quantity or gradient, as the
+    ``(key, label, verdict)`` parts of :func:`dlcalc.verify.combine`."""
+    from dlcalc.verify import check_claim, split_named
 
     known = {**{k: sol.result["forward"][k] for k in FORWARD_KEYS}, **{k: sol.result["grads"][k]
                                                                         for k in GRAD_KEYS}}
-    claimed, correct, details, passed = {}, {}, [], True
+    parts = []
     for text in claims:
-        if "=" not in text:
-            raise DlcalcError(f"expected NAME=VALUES such as di=0.0123,-0.2, got {text!r}", "--check")
-        name, values = (part.strip() for part in text.split("=", 1))
+        name, values = split_named(text, "--check", "di=0.0123,-0.2", "NAME=VALUES")
         name = name.replace("δ", "d")
         if name not in known:
             from difflib import get_close_matches
@@ -447,11 +445,8 @@ def check_numbers(sol: Solution, claims: list[str], rtol: float | None, atol: fl
             raise DlcalcError(f"unknown quantity {name!r}" + (f"; did you mean {close[0]}?" if close else "") +
                               f" (one of {', '.join(known)})", "--check")
         truth = [float(t) for t in np.asarray(known[name].array).reshape(-1)]
-        verdict = check_claim(values.replace(";", ","), truth, rtol=rtol, atol=atol, joiner=", ")
-        claimed[name], correct[name] = verdict.claimed, verdict.correct
-        details += [f"{name}: {d}" for d in verdict.details]
-        passed &= verdict.passed
-    return Verdict(claimed, correct, passed, details, None)
+        parts.append((name, name, check_claim(values.replace(";", ","), truth, rtol=rtol, atol=atol, joiner=", ")))
+    return parts
 
 
 # ---------------------------------------------------------------------------------------------
@@ -671,14 +666,9 @@ def lstm_request(*, hidden: int | None = None, input_size: int | None = None, se
 
 def _judge_all(sol: Solution, formula_claims: list[str], number_claims: list[str], rtol, atol):
     from dlcalc.solution import Verdict
+    from dlcalc.verify import combine
 
-    claimed, correct, details, diagnoses, passed = {}, {}, [], [], True
-    if number_claims:
-        numbers = check_numbers(sol, number_claims, rtol, atol)
-        claimed.update(numbers.claimed)
-        correct.update(numbers.correct)
-        details += numbers.details
-        passed &= numbers.passed
+    parts = check_numbers(sol, number_claims, rtol, atol)
     if formula_claims:
         from dlcalc.symbolic.formula import parse_formula, to_notation
         from dlcalc.symbolic.lstm import FORMULAS, judge
@@ -689,10 +679,5 @@ def _judge_all(sol: Solution, formula_claims: list[str], number_claims: list[str
                 raise DlcalcError(f"{key} is not one of the formulas checked here ({', '.join(FORMULAS)})",
                                   "--check-formula")
             ok, lines, diagnosis = judge(key, expr)
-            claimed[key] = to_notation(expr)
-            correct[key] = to_notation(FORMULAS[key])
-            details += lines
-            passed &= ok
-            if diagnosis:
-                diagnoses.append(diagnosis)
-    return Verdict(claimed, correct, passed, details, "; ".join(diagnoses) or None)
+            parts.append((key, None, Verdict(to_notation(expr), to_notation(FORMULAS[key]), ok, lines, diagnosis)))
+    return combine(parts)

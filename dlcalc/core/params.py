@@ -877,66 +877,44 @@ def _layer_row(rows: list[Row], index: int, option: str) -> Row:
 
 
 def _parse_numbered(text: str, option: str) -> tuple[int, str]:
-    if "=" not in text:
-        raise DlcalcError(f"expected LAYER=VALUE such as 3=2416, got {text!r}", option)
-    index_text, value = text.split("=", 1)
     from dlcalc.parse import parse_int
+    from dlcalc.verify import split_named
 
-    return parse_int(index_text.strip(), option, minimum=1), value.strip()
+    index_text, value = split_named(text, option, "3=2416", "LAYER=VALUE")
+    return parse_int(index_text, option, minimum=1), value
 
 
 def judge(rows: list[Row], total_claim: str | None, layer_claims: list[str], shape_claims: list[str],
           rtol: float | None = None, atol: float | None = None):
     """One verdict for every claim given (the total, layers' counts, layers' shapes)."""
-    from dlcalc.solution import Verdict
-    from dlcalc.verify import Mistake, check_claim
+    from dlcalc.verify import Mistake, check_claim, combine
 
-    claimed, correct, details, diagnoses = {}, {}, [], []
-    passed = True
+    parts = []
     if total_claim is not None:
-        verdict = check_claim(total_claim, [sum(r.params for r in rows)], rtol=rtol, atol=atol,
-                              mistakes=total_mistakes(rows))
-        claimed["total"], correct["total"] = verdict.claimed, verdict.correct
-        details += [f"total parameters: {d}" for d in verdict.details]
-        passed &= verdict.passed
-        if verdict.diagnosis:
-            diagnoses.append(verdict.diagnosis)
+        parts.append(("total", "total parameters", check_claim(
+            total_claim, [sum(r.params for r in rows)], rtol=rtol, atol=atol, mistakes=total_mistakes(rows))))
     for text in layer_claims:
         index, value = _parse_numbered(text, "--check-layer")
         row = _layer_row(rows, index, "--check-layer")
         group = [r for r in rows if r.index == index]
-        verdict = check_claim(value, [sum(r.params for r in group)], option="--check-layer",
-                              mistakes=total_mistakes(group))
-        key = f"layer {index}"
-        claimed[key], correct[key] = verdict.claimed, verdict.correct
-        details += [f"layer {index} ({row.name}): {d}" for d in verdict.details]
-        passed &= verdict.passed
-        if verdict.diagnosis:
-            diagnoses.append(f"layer {index}: {verdict.diagnosis}")
+        parts.append((f"layer {index}", f"layer {index} ({row.name})", check_claim(
+            value, [sum(r.params for r in group)], option="--check-layer", mistakes=total_mistakes(group))))
     for text in shape_claims:
         index, value = _parse_numbered(text, "--check-shape")
         group = [r for r in rows if r.index == index]
         row = group[-1] if group else _layer_row(rows, index, "--check-shape")
         want = row.output.as_list()
-        channels_first = [want[-1], *want[:-1]] if row.output.kind == "image" else want
-        orders = [want, channels_first]
         mistakes = [Mistake(d, tuple(v)) for d, v in (_shape_mistakes(*row.shape_args) if row.shape_args else [])]
         labels = {"image": [*("depth", "height", "width")[3 - len(row.output.spatial):], "channels"],
                   "sequence": ["length", "features"]}.get(row.output.kind)
         verdict = check_claim(value, want, option="--check-shape", mistakes=mistakes, joiner="×", labels=labels)
         if not verdict.passed and row.output.kind == "image":
-            alt = check_claim(value, channels_first, option="--check-shape", joiner="×")
-            if alt.passed:
-                verdict = alt
+            channels_first = check_claim(value, [want[-1], *want[:-1]], option="--check-shape", joiner="×")
+            if channels_first.passed:
+                verdict = channels_first
                 verdict.details.append("written channels first (C×H×W, PyTorch's order); dlcalc writes H×W×C")
-        key = f"shape {index}"
-        claimed[key] = verdict.claimed
-        correct[key] = want if verdict.correct != channels_first or orders[0] == orders[1] else channels_first
-        details += [f"layer {index} shape: {d}" for d in verdict.details]
-        passed &= verdict.passed
-        if verdict.diagnosis:
-            diagnoses.append(f"layer {index} shape: {verdict.diagnosis}")
-    return Verdict(claimed, correct, passed, details, "; ".join(diagnoses) or None)
+        parts.append((f"shape {index}", f"layer {index} shape", verdict))
+    return combine(parts)
 
 
 def params_request(*, layers: str | None = None, preset: str | None = None, input_size: str | None = None,
