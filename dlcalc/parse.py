@@ -935,6 +935,24 @@ def parse_number_list(text: str, option: str | None = None) -> list[Number]:
     return value
 
 
+def flatten(value: object):
+    """The numbers of a nested list, in row-major order (a bare number yields itself)."""
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            yield from flatten(item)
+    else:
+        yield value
+
+
+def term(value: object, digits: int = 4) -> str:
+    """A number as a term of a worked sum: a float to ``digits`` significant digits, an integer or
+    fraction exactly, a negative one in parentheses (``(-0.5)``), a missing one as ``·``."""
+    if value is None:
+        return "·"
+    text = f"{value:.{digits}g}" if isinstance(value, float) else format_number(value)  # type: ignore[arg-type]
+    return f"({text})" if text.startswith("-") else text
+
+
 def array_shape(value: object) -> tuple[int, ...]:
     """The shape of a rectangular nested list (``()`` for a number), read along the first items."""
     shape: list[int] = []

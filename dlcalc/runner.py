@@ -1,7 +1,7 @@
 """Run a dlcalc command in-process from an options dict: what ``check`` and ``batch`` are built on.
 
-Options are the command line's own (``{"size": 32, "kernel": 5}`` is ``--size 32 --kernel 5``), and
-the command's real click command parses them, so names, types, choices and error messages are the
+Options are the command line's own (``{"size": 32, "kernel": 5}`` is ``--size 32 --kernel 5``); each
+value goes through that option's click type, so names, types, choices and error messages are the
 same as on the command line. The command's ``finish`` hands back its Solution instead of rendering.
 """
 
@@ -45,23 +45,6 @@ def get_command(name: str) -> click.Command:
     group = _group()
     with click.Context(group) as ctx:
         return group.get_command(ctx, name)
-
-
-def to_argv(options: dict[str, Any]) -> list[str]:
-    """``{"size": 32, "bias": False, "check_layer": ["3=2416"]}`` → ``--size 32 --no-bias --check-layer 3=2416``."""
-    argv: list[str] = []
-    for key, value in options.items():
-        flag = "--" + str(key).replace("_", "-")
-        if isinstance(value, bool):
-            argv.append(flag if value else "--no-" + flag[2:])
-        elif isinstance(value, list):
-            for item in value:
-                argv += [flag, _text(item)]
-        elif isinstance(value, dict):
-            raise DlcalcError(f"{key} must be a value, not a table", str(key))
-        else:
-            argv += [flag, _text(value)]
-    return argv
 
 
 def _text(value: Any) -> str:

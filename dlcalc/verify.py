@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 from dlcalc.errors import DlcalcError
+from dlcalc.parse import array_shape, flatten
 from dlcalc.solution import Verdict, _Record
 
 Number = int | Fraction | float
@@ -393,11 +394,11 @@ class Alternative(_Record):
 def parse_claim_array(text: str, option: str = "--check") -> tuple[tuple[int, ...], list[Claim]]:
     """A claimed array (rows syntax, brackets, @file or -): its shape and one Claim per cell,
     keeping each cell's written decimals for the precision rule."""
-    from dlcalc.parse import array_shape, parse_array
+    from dlcalc.parse import parse_array
 
     values = parse_array(text, option)
     shape = array_shape(values)
-    flat = list(_flat(values))
+    flat = list(flatten(values))
     tokens = [] if text.strip().startswith(("@", "-")) else _CLAIM_NUMBER.findall(text)
     if len(tokens) == len(flat):
         return shape, [parse_claim_number(t, option) for t in tokens]
@@ -410,22 +411,6 @@ def parse_claim_array(text: str, option: str = "--check") -> tuple[tuple[int, ..
         else:
             claims.append(Claim(str(value), value))
     return shape, claims
-
-
-def _flat(values):
-    if isinstance(values, list):
-        for v in values:
-            yield from _flat(v)
-    else:
-        yield values
-
-
-def _shape_of(values) -> tuple[int, ...]:
-    shape = []
-    while isinstance(values, list):
-        shape.append(len(values))
-        values = values[0] if values else None
-    return tuple(shape)
 
 
 def _at(values, index: tuple[int, ...]):
@@ -459,15 +444,15 @@ def check_array(text: str, correct: list, *, option: str = "--check", rtol: floa
     """
     label = label or (lambda index: "[" + ",".join(map(str, index)) + "]")
     shape, claims = parse_claim_array(text, option)
-    want = _shape_of(correct)
+    want = array_shape(correct)
     claimed_nested = _nest([c.value for c in claims], shape)
     if shape != want:
         details = [f"✗ expected a {'×'.join(map(str, want))} output{' (' + why_shape + ')' if why_shape else ''}, "
                    f"got {'×'.join(map(str, shape)) or 'a single number'}"]
         diagnosis = None
         for alt in alternatives:
-            if _shape_of(alt.values) == shape:
-                same = all(claim_matches(c, v) for c, v in zip(claims, _flat(alt.values), strict=False))
+            if array_shape(alt.values) == shape:
+                same = all(claim_matches(c, v) for c, v in zip(claims, flatten(alt.values), strict=False))
                 diagnosis = f"a {'×'.join(map(str, shape))} output is {alt.description}" + (
                     ", and the claimed values match it" if same else "")
                 break
@@ -498,8 +483,8 @@ def check_array(text: str, correct: list, *, option: str = "--check", rtol: floa
             diagnoses.append(f"{label(index)} = {claim.text} is {reason}")
     if len(wrong) > max_listed:
         details.append(f"… and {len(wrong) - max_listed} more wrong cells")
-    whole = next((alt.description for alt in alternatives if _shape_of(alt.values) == shape and all(
-        claim_matches(c, v) for c, v in zip(claims, _flat(alt.values), strict=False))), None)
+    whole = next((alt.description for alt in alternatives if array_shape(alt.values) == shape and all(
+        claim_matches(c, v) for c, v in zip(claims, flatten(alt.values), strict=False))), None)
     diagnosis = f"the claimed output is {whole}" if whole else ("; ".join(diagnoses) if diagnoses else None)
     return Verdict(claimed_nested, correct, False, details, diagnosis)
 

@@ -56,22 +56,6 @@ AtolOpt = Annotated[float | None, typer.Option("--atol", help="Absolute toleranc
                                                rich_help_panel=CHECKING, min=0)]
 
 
-def _mode(json_: bool, latex: bool, markdown: bool) -> str:
-    chosen = [name for name, on in (("json", json_), ("latex", latex), ("markdown", markdown)) if on]
-    if len(chosen) > 1:
-        raise DlcalcError("choose one output format", "--" + "/--".join(chosen))
-    return chosen[0] if chosen else "auto"
-
-
-def _finish(solution: Any, mode: str) -> int:
-    from dlcalc.render import render
-
-    render(solution, mode)
-    if solution.verdict is not None and not solution.verdict.passed:
-        return ExitCode.CHECK_FAILED
-    return ExitCode.OK
-
-
 def output_mode(json_: bool, latex: bool, markdown: bool) -> str:
     """The renderer chosen by the output flags ("auto" when none is given)."""
     chosen = [name for name, on in (("json", json_), ("latex", latex), ("markdown", markdown)) if on]

@@ -40,7 +40,7 @@ from dlcalc.core.conv import (
     same_padding,
 )
 from dlcalc.errors import DlcalcError
-from dlcalc.parse import format_number, parse_int, parse_number_list, parse_numeric, parse_shape
+from dlcalc.parse import array_shape, flatten, parse_int, parse_number_list, parse_numeric, parse_shape, term
 from dlcalc.solution import Solution
 
 PAD_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -98,8 +98,8 @@ def to_numbers(values: Any, option: str) -> Numbers:
         if array.dtype == object or int(abs(array).max()) >= INT64_SAFE:
             return Numbers(array.astype(object), 1, exact=True)
         return Numbers(array.astype(np.int64), 1, exact=True)
-    flat = list(_flatten(values))
-    shape = _shape(values)
+    flat = list(flatten(values))
+    shape = array_shape(values)
     if any(isinstance(v, float) for v in flat):
         return Numbers(np.array(flat, dtype=np.float64).reshape(shape), 1, exact=False)
     scale = 1
@@ -110,22 +110,6 @@ def to_numbers(values: Any, option: str) -> Numbers:
     big = max((abs(v) for v in ints), default=0) >= INT64_SAFE
     array = np.array(ints, dtype=object if big else np.int64).reshape(shape)
     return Numbers(array, scale, exact=True)
-
-
-def _flatten(values: Any):
-    if isinstance(values, list):
-        for v in values:
-            yield from _flatten(v)
-    else:
-        yield values
-
-
-def _shape(values: Any) -> tuple[int, ...]:
-    shape = []
-    while isinstance(values, list):
-        shape.append(len(values))
-        values = values[0]
-    return tuple(shape)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -704,11 +688,7 @@ def _index(o: int, i: int, j: int, channels: bool) -> str:
 
 def _num(value: Any) -> str:
     """A number inside a worked sum: exact as it is, a float to 6 significant digits."""
-    if isinstance(value, float):
-        text = f"{value:.6g}"
-    else:
-        text = format_number(value) if value is not None else "·"
-    return f"({text})" if text.startswith("-") else text
+    return term(value, 6)
 
 
 def cell_step(spec: ApplySpec, direct: Direct, o: int, i: int, j: int) -> tuple[str, str, Any, str]:
@@ -773,7 +753,7 @@ def conv_apply(spec: ApplySpec, *, cell: tuple[int, ...] | None = None, steps: i
             elif not (spec.channels or spec.groups > 1):
                 values = values[0][0]
             sol.inputs = {key: values, **sol.inputs}
-            sol.display[key] = format_matrix_brief(values, _shape(values))
+            sol.display[key] = format_matrix_brief(values, array_shape(values))
     sol.display["padding"] = "×".join(str(a) if a == b else f"{a},{b}" for a, b in spec.padding) + (
         f" ({spec.pad_mode})" if not spec.pool else "")
 

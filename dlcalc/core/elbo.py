@@ -22,7 +22,7 @@ from fractions import Fraction
 from typing import Any
 
 from dlcalc.errors import DlcalcError
-from dlcalc.parse import format_number, parse_matrix, parse_number_list
+from dlcalc.parse import format_number, parse_matrix, parse_number_list, term
 from dlcalc.solution import Solution
 
 LN2 = math.log(2.0)
@@ -50,10 +50,6 @@ def _same_length(named: dict[str, list | None]) -> int:
 def _broadcast(values: list[float], n: int) -> list[float]:
     return values * n if len(values) == 1 else values
 
-
-def _n(value: float) -> str:
-    text = f"{value:.4g}"
-    return f"({text})" if text.startswith("-") else text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -148,23 +144,23 @@ def gaussian_elbo(*, mu: str, logvar: str | None = None, sigma: str | None = Non
     sol.step("ELBO", "ELBO = E_q[log p(x|z)] − KL(q(z) ‖ p(z))", value=None,
              note="Kingma & Welling 2014, eq. 3: log p(x) = ELBO + KL(q(z) ‖ p(z|x)) ≥ ELBO")
     if logvars is not None:
-        sol.step("σ² from ln σ²", "σ² = exp(ln σ²)", "; ".join(f"exp({_n(v)})" for v in logvars[:6]),
+        sol.step("σ² from ln σ²", "σ² = exp(ln σ²)", "; ".join(f"exp({term(v)})" for v in logvars[:6]),
                  [round(v, 12) for v in var] if d <= 6 else None)
     per_dim = gaussian_kl_terms(mus, var, pmus, pvar)
     if standard:
         formula = "KL = ½ Σ_j (σ_j² + μ_j² − 1 − ln σ_j²)"
-        subs = [f"½({_n(v)} + {_n(m)}² − 1 − ln {_n(v)})" for m, v in zip(mus, var, strict=True)]
+        subs = [f"½({term(v)} + {term(m)}² − 1 − ln {term(v)})" for m, v in zip(mus, var, strict=True)]
         note = "against the standard normal prior (Kingma & Welling 2014, Appendix B)"
     else:
         formula = "KL = ½ Σ_j (σ_j²/σ_pj² + (μ_j − μ_pj)²/σ_pj² − 1 − ln(σ_j²/σ_pj²))"
-        subs = [f"½({_n(v)}/{_n(pv)} + ({_n(m)} − {_n(pm)})²/{_n(pv)} − 1 − ln({_n(v)}/{_n(pv)}))"
+        subs = [f"½({term(v)}/{term(pv)} + ({term(m)} − {term(pm)})²/{term(pv)} − 1 − ln({term(v)}/{term(pv)}))"
                 for m, v, pm, pv in zip(mus, var, pmus, pvar, strict=True)]
         note = "against a diagonal Gaussian prior"
     for j, (text, value) in enumerate(zip(subs, per_dim, strict=True)):
         if j < 6:
             sol.step(f"KL, dimension {j + 1}", formula.replace("Σ_j ", "").replace("_j", ""), text, value * scale)
     kl = sum(per_dim)
-    sol.step("KL(q(z) ‖ p(z))", formula, " + ".join(_n(v) for v in per_dim[:8]) + (" + …" if d > 8 else ""),
+    sol.step("KL(q(z) ‖ p(z))", formula, " + ".join(term(v) for v in per_dim[:8]) + (" + …" if d > 8 else ""),
              kl * scale, note=note + ("; in bits: ÷ ln 2" if bits else ""))
     numbers: dict[str, Any] = {"kl": kl, "kl_per_dim": per_dim, "mu": mus, "var": var, "pmus": pmus, "pvar": pvar,
                                "logvars": logvars, "d": d, "recon": None, "recon_terms": None, "constant": None}
@@ -178,7 +174,7 @@ def gaussian_elbo(*, mu: str, logvar: str | None = None, sigma: str | None = Non
     sol.result = {"kl": kl * scale, "kl_per_dim": [v * scale for v in per_dim]}
     if recon is not None:
         elbo = recon - kl
-        sol.step("ELBO", "ELBO = E_q[log p(x|z)] − KL", f"{_n(recon * scale)} − {_n(kl * scale)}", elbo * scale)
+        sol.step("ELBO", "ELBO = E_q[log p(x|z)] − KL", f"{term(recon * scale)} − {term(kl * scale)}", elbo * scale)
         sol.result.update({"recon": recon * scale, "elbo": elbo * scale})
         if numbers.get("recon_terms") is not None:
             sol.result["recon_per_element"] = [t * scale for t in numbers["recon_terms"]]
@@ -216,8 +212,8 @@ def _reconstruction(sol, numbers, x_text, x_hat_text, decoder, sigma_x, drop_con
             raise DlcalcError("x̂ are Bernoulli means, in [0, 1]", "--x-hat")
         terms = bernoulli_log_likelihood(xs, hats)
         formula = "log p(x|z) = Σ_k x_k ln x̂_k + (1 − x_k) ln(1 − x̂_k)"
-        subs = " + ".join(f"{_n(a)}·ln {_n(b)} + (1 − {_n(a)})·ln(1 − {_n(b)})" for a, b in zip(xs[:3], hats[:3],
-                                                                                          strict=True))
+        subs = " + ".join(f"{term(a)}·ln {term(b)} + (1 − {term(a)})·ln(1 − {term(b)})"
+                          for a, b in zip(xs[:3], hats[:3], strict=True))
         note = "minus the binary cross-entropy"
     else:
         if sigma_x is None or sigma_x <= 0:
@@ -227,8 +223,8 @@ def _reconstruction(sol, numbers, x_text, x_hat_text, decoder, sigma_x, drop_con
         numbers["constant"] = constant * len(xs)
         formula = ("log p(x|z) = Σ_k −(x_k − x̂_k)²/(2σ_x²)" if drop_constant else
                    "log p(x|z) = Σ_k −½ ln(2πσ_x²) − (x_k − x̂_k)²/(2σ_x²)")
-        subs = " + ".join((f"−({_n(a)} − {_n(b)})²/(2·{_n(sigma_x)}²)" if drop_constant else
-                           f"{_n(constant)} − ({_n(a)} − {_n(b)})²/(2·{_n(sigma_x)}²)")
+        subs = " + ".join((f"−({term(a)} − {term(b)})²/(2·{term(sigma_x)}²)" if drop_constant else
+                           f"{term(constant)} − ({term(a)} − {term(b)})²/(2·{term(sigma_x)}²)")
                           for a, b in zip(xs[:3], hats[:3], strict=True))
         note = (f"the constant −½ ln(2πσ_x²) = {constant:.6g} per element is left out, as many courses do"
                 if drop_constant else f"the constant −½ ln(2πσ_x²) = {constant:.6g} per element is included")

@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 from dlcalc.errors import DlcalcError
+from dlcalc.parse import term
 from dlcalc.solution import Preview, Solution
 
 LOG4 = math.log(4.0)
@@ -188,14 +189,6 @@ def parse_points(x: str | None, grid: str | None) -> list[float]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _log(v: float) -> float:
-    return math.log(v) if v > 0 else -math.inf
-
-
-def _n(value: float) -> str:
-    text = f"{value:.4g}"
-    return f"({text})" if text.startswith("-") else text
-
 
 def discrete_terms(p: list[float], q: list[float]) -> dict[str, float]:
     """V, JSD and both KL terms to the mixture, as sums (0·log 0 = 0)."""
@@ -290,7 +283,7 @@ def gan_solution(*, p_data: str, p_g: str, support: str | None = None, x: str | 
                                   "--p-data")
             d = pi / (pi + qi)
             d_star.append(d)
-            sol.step(f"D*({name})", "D* = p_data/(p_data + p_g)", f"{_n(pi)}/({_n(pi)} + {_n(qi)})", d)
+            sol.step(f"D*({name})", "D* = p_data/(p_data + p_g)", f"{term(pi)}/({term(pi)} + {term(qi)})", d)
         terms = discrete_terms(p, q)
         direct = "Σ_x p_data(x) log D*(x) + Σ_x p_g(x) log(1 − D*(x))"
         points = names
@@ -329,9 +322,9 @@ def gan_solution(*, p_data: str, p_g: str, support: str | None = None, x: str | 
     sol.step("KL(p_data ‖ m)", "KL(p_data ‖ m), m = (p_data + p_g)/2", value=terms["kl_data_mix"])
     sol.step("KL(p_g ‖ m)", "KL(p_g ‖ m)", value=terms["kl_g_mix"])
     sol.step("JSD", "JSD = ½ KL(p_data ‖ m) + ½ KL(p_g ‖ m)",
-             f"½·{_n(terms['kl_data_mix'])} + ½·{_n(terms['kl_g_mix'])}", jsd)
+             f"½·{term(terms['kl_data_mix'])} + ½·{term(terms['kl_g_mix'])}", jsd)
     via = -LOG4 + 2 * jsd
-    sol.step("V through the JSD", "V = −log 4 + 2·JSD(p_data ‖ p_g)", f"−{LOG4:.6g} + 2·{_n(jsd)}", via,
+    sol.step("V through the JSD", "V = −log 4 + 2·JSD(p_data ‖ p_g)", f"−{LOG4:.6g} + 2·{term(jsd)}", via,
              note="Goodfellow et al. 2014, Theorem 1")
     tolerance = 1e-12 if discrete else max(1e-9, 10 * terms.get("error", 0))
     sol.check("V two ways", "identity", abs(value - via) <= tolerance,

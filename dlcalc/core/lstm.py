@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from dlcalc.errors import DlcalcError
+from dlcalc.parse import term
 from dlcalc.solution import Solution
 
 ORDERS = ("ifog", "ifgo")
@@ -322,10 +323,6 @@ def finite_difference_errors(v: dict[str, np.ndarray], fw: dict[str, np.ndarray]
 # ---------------------------------------------------------------------------------------------
 
 
-def _n(value: float) -> str:
-    text = f"{value:.4g}"
-    return f"({text})" if text.startswith("-") else text
-
 
 def _elements(*arrays: np.ndarray, joiner: str = "·", template: str | None = None) -> str:
     """The element-wise substitution for short vectors (``0.5·0.3004; …``), else ""."""
@@ -334,7 +331,7 @@ def _elements(*arrays: np.ndarray, joiner: str = "·", template: str | None = No
         return ""
     parts = []
     for k in range(size):
-        numbers = [_n(float(a.reshape(-1)[k])) for a in arrays]
+        numbers = [term(float(a.reshape(-1)[k])) for a in arrays]
         parts.append(template.format(*numbers) if template else joiner.join(numbers))
     return re.sub(r"(σ|tanh)\(\((-[^()]*)\)\)", r"\1(\2)", "; ".join(parts))  # σ((-0.5)) → σ(-0.5)
 

@@ -45,7 +45,6 @@ def check_output_size(sol: Solution, spec: ConvSpec, i: int, out: int, where: st
                   f"max((⌈L/S⌉−1)·S + D(K−1) + 1 − L, 0) = {total}")
 
 
-UNKNOWNS = ("padding", "stride", "kernel", "dilation", "size")
 _LOWER = {"padding": 0, "stride": 1, "kernel": 1, "dilation": 1, "size": 1}
 
 
