@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from helpers import assert_bad_input
 from typer.testing import CliRunner
 
 from dlcalc.cli import app
@@ -151,12 +152,7 @@ def test_other_modes(mode):
 )
 def test_bad_input_exits_2_with_one_line(args, fragment):
     result = runner.invoke(app, ["conv-out", *args])
-    assert result.exit_code == 2, result.output
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert fragment in lines[0]
-    assert "Traceback" not in result.stderr
+    assert_bad_input(result, fragment)
 
 
 def test_help_lists_commands_and_examples():

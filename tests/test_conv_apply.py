@@ -7,6 +7,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from helpers import assert_bad_input
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -301,10 +302,7 @@ def test_vectorised_core_directly():
 )
 def test_bad_input_exits_2_with_one_line(args, fragment):
     result = runner.invoke(app, ["conv-apply", *args])
-    assert result.exit_code == 2, result.output
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and fragment in lines[0], result.stderr
+    assert_bad_input(result, fragment)
 
 
 def test_memory_limit_is_refused_before_allocating(tmp_path, monkeypatch):

@@ -9,6 +9,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from helpers import assert_bad_input
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -168,10 +169,7 @@ def test_gaussian_kl_derived_by_integration(tmp_path, monkeypatch):
 ])
 def test_bad_input_exits_2_with_one_line(args, fragment):
     result = runner.invoke(app, ["elbo", *args])
-    assert result.exit_code == 2, result.output
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and fragment in lines[0], result.stderr
+    assert_bad_input(result, fragment)
 
 
 @pytest.mark.parametrize("mode", ["--latex", "--markdown"])

@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 import pytest
+from helpers import assert_bad_input
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -147,10 +148,7 @@ def test_terminal_plot_and_plot_file(tmp_path):
 ])
 def test_bad_input_exits_2_with_one_line(args, fragment):
     result = runner.invoke(app, ["gan-optimal-d", *args])
-    assert result.exit_code == 2, result.output
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and fragment in lines[0], result.stderr
+    assert_bad_input(result, fragment)
 
 
 @pytest.mark.parametrize("mode", ["--latex", "--markdown"])

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from helpers import assert_bad_input
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -162,10 +163,7 @@ def test_values_drawn_from_the_seed_are_reproducible_and_named():
 )
 def test_bad_input_exits_2_with_one_line(args, fragment):
     result = runner.invoke(app, ["lstm-grads", *args])
-    assert result.exit_code == 2, result.output
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and fragment in lines[0], result.stderr
+    assert_bad_input(result, fragment)
 
 
 def test_bad_shapes_and_overflow(tmp_path):

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from helpers import assert_bad_input
 from typer.testing import CliRunner
 
 from dlcalc.cli import app
@@ -190,10 +191,7 @@ def test_layers_from_a_file_with_comments(tmp_path):
 )
 def test_bad_input_exits_2_with_one_line(args, fragment):
     result = runner.invoke(app, ["params", *args])
-    assert result.exit_code == 2, result.output
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and fragment in lines[0], result.stderr
+    assert_bad_input(result, fragment)
 
 
 def test_library_use():

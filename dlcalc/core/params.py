@@ -238,7 +238,9 @@ def apply_layer(layer: Layer, shape: Shape, ctx: Context) -> Row:
     return LAYERS[kind](layer, args, shape, ctx, dims)
 
 
-def _conv(layer: Layer, a: dict, shape: Shape, ctx: Context, dims: int | None) -> Row:
+def _conv_args(layer: Layer, a: dict, shape: Shape, ctx: Context, dims: int | None) -> tuple:
+    """What a convolution and a transposed one share: axes, channels, kernel, stride, dilation,
+    groups (which must divide both channel counts) and bias."""
     n = _need_image(layer, shape, ctx, dims)
     c_in = shape.channels
     out = _int(a["out"], "out", layer, ctx)
@@ -246,10 +248,14 @@ def _conv(layer: Layer, a: dict, shape: Shape, ctx: Context, dims: int | None) -
     s = _ints(a["s"], n, "stride", layer, ctx)
     d = _ints(a["d"], n, "dilation", layer, ctx)
     groups = _int(a["groups"], "groups", layer, ctx)
-    bias = bool(a["bias"])
     if c_in % groups or out % groups:
         raise DlcalcError(f"{layer.name}: groups={groups} must divide the {c_in} input and {out} output channels "
                           f"at column {layer.column}", ctx.option)
+    return n, c_in, out, k, s, d, groups, bool(a["bias"])
+
+
+def _conv(layer: Layer, a: dict, shape: Shape, ctx: Context, dims: int | None) -> Row:
+    n, c_in, out, k, s, d, groups, bias = _conv_args(layer, a, shape, ctx, dims)
     if a["p"] in ("same", "valid"):
         if a["p"] == "same" and any(v != 1 for v in s):
             raise DlcalcError(f"{layer.name}: PyTorch refuses padding='same' with stride {s} at column "
@@ -319,19 +325,9 @@ def _spatial(layer: Layer, ctx: Context, shape: Shape, size) -> tuple[int, ...]:
 
 
 def _convtranspose(layer: Layer, a: dict, shape: Shape, ctx: Context, dims: int | None) -> Row:
-    n = _need_image(layer, shape, ctx, dims)
-    c_in = shape.channels
-    out = _int(a["out"], "out", layer, ctx)
-    k = _ints(a["k"], n, "kernel", layer, ctx)
-    s = _ints(a["s"], n, "stride", layer, ctx)
+    n, c_in, out, k, s, d, groups, bias = _conv_args(layer, a, shape, ctx, dims)
     p = _ints(a["p"], n, "padding", layer, ctx, minimum=0)
     op = _ints(a["op"], n, "output_padding", layer, ctx, minimum=0)
-    d = _ints(a["d"], n, "dilation", layer, ctx)
-    groups = _int(a["groups"], "groups", layer, ctx)
-    bias = bool(a["bias"])
-    if c_in % groups or out % groups:
-        raise DlcalcError(f"{layer.name}: groups={groups} must divide the {c_in} input and {out} output channels "
-                          f"at column {layer.column}", ctx.option)
     if any(o >= max(ss, dd) for o, ss, dd in zip(op, s, d, strict=True)):
         raise DlcalcError(f"{layer.name}: output padding must be smaller than max(stride, dilation) at column "
                           f"{layer.column}", ctx.option)
