@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
 from typing import Any
 
 import numpy as np
@@ -324,16 +323,18 @@ def finite_difference_errors(v: dict[str, np.ndarray], fw: dict[str, np.ndarray]
 
 
 
-def _elements(*arrays: np.ndarray, joiner: str = "·", template: str | None = None) -> str:
-    """The element-wise substitution for short vectors (``0.5·0.3004; …``), else ""."""
+def _elements(*arrays: np.ndarray, joiner: str = "·", template: str | None = None, bare: bool = False) -> str:
+    """The element-wise substitution for short vectors (``0.5·0.3004; …``), else "". ``bare``
+    numbers are for a function's argument (``σ(-0.49)``), the others parenthesise a negative."""
     size = arrays[0].size
     if size > SHOW_ELEMENTS:
         return ""
     parts = []
     for k in range(size):
-        numbers = [term(float(a.reshape(-1)[k])) for a in arrays]
+        values = [float(a.reshape(-1)[k]) for a in arrays]
+        numbers = [f"{x:.4g}" if bare else term(x) for x in values]
         parts.append(template.format(*numbers) if template else joiner.join(numbers))
-    return re.sub(r"(σ|tanh)\(\((-[^()]*)\)\)", r"\1(\2)", "; ".join(parts))  # σ((-0.5)) → σ(-0.5)
+    return "; ".join(parts)
 
 
 def _value(array: np.ndarray) -> Any:
@@ -378,11 +379,11 @@ def lstm_step(v: dict[str, np.ndarray], order: str = "ifog", drawn: list[str] | 
       note=f"split in the order {order} ({order_text}), {hidden} row{'s' if hidden > 1 else ''} each")
     for gate in ("i", "f", "o"):
         s(f"{GATE_NAMES[gate].capitalize()} gate", f"{gate}_t = σ(ẑ_{gate})",
-          _elements(fw[f"z_{gate}"], template="σ({0})"), _value(fw[gate]))
-    s("Cell candidate", "g_t = tanh(ẑ_g)", _elements(fw["z_g"], template="tanh({0})"), _value(fw["g"]))
+          _elements(fw[f"z_{gate}"], template="σ({0})", bare=True), _value(fw[gate]))
+    s("Cell candidate", "g_t = tanh(ẑ_g)", _elements(fw["z_g"], template="tanh({0})", bare=True), _value(fw["g"]))
     s("Cell state", "c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t",
       _elements(fw["f"], v["c_prev"], fw["i"], fw["g"], template="{0}·{1} + {2}·{3}"), _value(fw["c"]))
-    s("Squashed cell", "tanh(c_t)", _elements(fw["c"], template="tanh({0})"), _value(fw["tanh_c"]))
+    s("Squashed cell", "tanh(c_t)", _elements(fw["c"], template="tanh({0})", bare=True), _value(fw["tanh_c"]))
     s("Hidden state", "h_t = o_t ⊙ tanh(c_t)", _elements(fw["o"], fw["tanh_c"]), _value(fw["h"]))
     s("δo_t", "δo_t = δh_t ⊙ tanh(c_t)", _elements(v["dh"], fw["tanh_c"]), _value(grads["do"]))
     s("δc_t through h_t", "δh_t ⊙ o_t ⊙ (1 − tanh²(c_t))",
