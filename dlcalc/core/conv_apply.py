@@ -133,6 +133,13 @@ class ApplySpec:
         self.channels = channels  # whether the input had a channel axis (3-D) or was a plain matrix
         self.convention = convention
 
+    FIELDS = ("x", "w", "bias", "stride", "dilation", "padding", "padding_mode", "pad_mode", "groups", "flip",
+              "pool", "kernel_size", "ceil_mode", "count_include_pad", "channels", "convention")
+
+    def replace(self, **changes: Any) -> ApplySpec:
+        """A copy with some fields changed (for trying out common mistakes), as ConvSpec.replace."""
+        return ApplySpec(**{**{name: getattr(self, name) for name in self.FIELDS}, **changes})
+
     @property
     def in_channels(self) -> int:
         return self.x.shape[0]
@@ -895,7 +902,7 @@ def alternatives(spec: ApplySpec) -> list:
     found = []
 
     def attempt(description: str, **changes: Any) -> None:
-        changed = ApplySpec(**{**vars_of(spec), **changes})
+        changed = spec.replace(**changes)
         try:
             changed.output_size()
             stored, value = output_values(changed)
@@ -916,12 +923,6 @@ def alternatives(spec: ApplySpec) -> list:
     if spec.bias:
         attempt("what leaving out the bias gives", bias=[])
     return found
-
-
-def vars_of(spec: ApplySpec) -> dict[str, Any]:
-    return {name: getattr(spec, name) for name in (
-        "x", "w", "bias", "stride", "dilation", "padding", "padding_mode", "pad_mode", "groups", "flip", "pool",
-        "kernel_size", "ceil_mode", "count_include_pad", "channels", "convention")}
 
 
 def conv_apply_request(*, input_text: str | None, kernel_text: str | None, padding: str = "0",
