@@ -1,8 +1,10 @@
 """Start-up time of dlcalc against an empty one-command Typer app, timed side by side.
 
 Run: ``python bench/startup.py [--rounds 30]``. Each round runs every command once, in turn,
-so machine noise hits all of them alike; the figures are medians and the ratio is against
-the empty app of the same round set. Record the printed table in BENCHMARKS.md.
+so machine noise hits all of them alike. The ratio is the median over rounds of each round's
+time divided by the empty app's time in that same round (a slow spell of the machine then
+cancels out instead of landing on whichever case it hit); the times are medians too. Record the
+printed table in BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -63,12 +65,12 @@ def main() -> int:
     for _ in range(args.rounds):
         for name, argv in CASES.items():
             samples[name].append(time_once(argv, ENV.get(name)))
-    reference = statistics.median(samples["empty Typer app (reference)"])
+    reference = samples["empty Typer app (reference)"]
     print(f"{'case':38} {'median ms':>10} {'min ms':>8} {'ratio':>7} {'target':>7}")
     failed = False
     for name, values in samples.items():
         median = statistics.median(values)
-        ratio = median / reference
+        ratio = statistics.median(value / ref for value, ref in zip(values, reference, strict=True))
         target = TARGETS.get(name)
         mark = ""
         if target is not None:

@@ -28,7 +28,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
     from fractions import Fraction
-    from typing import TextIO
+    from typing import Any, TextIO
 
     # fractions is imported only when a fraction is parsed: it costs 2 ms of every start-up.
     Number = int | Fraction | float
@@ -55,16 +55,32 @@ ENV_MAX_BYTES = "DLCALC_MAX_BYTES"
 
 _QUOTE_LIMIT = 40
 
+
+class LazyPattern:
+    """A regular expression compiled on its first use, not at import: start-up (a TAB completion,
+    a one-line answer) pays only for the patterns the run needs. Used as the compiled pattern."""
+
+    __slots__ = ("_args", "_compiled")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._args, self._compiled = (pattern, flags), None
+
+    def __getattr__(self, name: str) -> Any:  # match, fullmatch, finditer, sub, split, …
+        if self._compiled is None:
+            self._compiled = re.compile(*self._args)
+        return getattr(self._compiled, name)
+
+
 # One number: integer, fraction of integers, or decimal/exponent text. ASCII digits only.
-_NUMBER_RE = re.compile(
+_NUMBER_RE = LazyPattern(
     r"(?P<int>[+-]?[0-9]+)(?:/(?P<den>[0-9]+))?"
     r"|(?P<float>[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][+-]?[0-9]+)?)"
 )
-_NONFINITE_RE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
+_NONFINITE_RE = LazyPattern(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
 
 # Rows syntax: rows end at ';' and newlines.
-_ROW_SPLIT_RE = re.compile(r"[;\n]")
-_SHAPE_SEPARATOR_RE = re.compile(r"[xX×,*]")
+_ROW_SPLIT_RE = LazyPattern(r"[;\n]")
+_SHAPE_SEPARATOR_RE = LazyPattern(r"[xX×,*]")
 
 
 # --------------------------------------------------------------------------- messages
@@ -298,18 +314,18 @@ def parse_shape(text: str, option: str | None = None, *, minimum: int = 1) -> tu
 # (fractions, bad entries, overflow) goes entry by entry through _to_number, and an error is
 # located (column) only once it is known to exist.
 
-_PLAIN_CHARS_RE = re.compile(r"[0-9.eE+\-]*")
-_PIECE_WORD_RE = re.compile(r"[^\s,\[\]]+")
-_COMMA_OR_WORD_RE = re.compile(r",|[^\s,]+")
+_PLAIN_CHARS_RE = LazyPattern(r"[0-9.eE+\-]*")
+_PIECE_WORD_RE = LazyPattern(r"[^\s,\[\]]+")
+_COMMA_OR_WORD_RE = LazyPattern(r",|[^\s,]+")
 # Misplaced commas and empty rows in the rows syntax. Each pattern starts with a literal so that
 # the search skips through long text quickly.
-_ROW_START_COMMA_RE = re.compile(r"[;\n][^\S\n]*,")
-_COMMA_AFTER_RE = re.compile(r",[^\S\n]*(?:(?P<double>,)|(?=[;\n])|\Z)")
-_EMPTY_ROW_RE = re.compile(r"[;\n][^\S\n]*;")
-_LEADING_SPACE_RE = re.compile(r"[^\S\n]*")
-_NOT_WORD_CHAR_RE = re.compile(r"[^0-9A-Za-z_.+\-/]")
-_BRACKET_SPLIT_RE = re.compile(r"([\[\]])")
-_SPACE_RE = re.compile(r"\s*")
+_ROW_START_COMMA_RE = LazyPattern(r"[;\n][^\S\n]*,")
+_COMMA_AFTER_RE = LazyPattern(r",[^\S\n]*(?:(?P<double>,)|(?=[;\n])|\Z)")
+_EMPTY_ROW_RE = LazyPattern(r"[;\n][^\S\n]*;")
+_LEADING_SPACE_RE = LazyPattern(r"[^\S\n]*")
+_NOT_WORD_CHAR_RE = LazyPattern(r"[^0-9A-Za-z_.+\-/]")
+_BRACKET_SPLIT_RE = LazyPattern(r"([\[\]])")
+_SPACE_RE = LazyPattern(r"\s*")
 _CHUNK = 4096
 
 

@@ -18,13 +18,21 @@ _GROUP: Any = None
 
 
 def _group() -> Any:
+    """The root group: the one running (``dlcalc check`` built it already), else built once."""
     global _GROUP
     if _GROUP is None:
-        import typer
+        from dlcalc.cli import DlcalcGroup
 
-        from dlcalc.cli import app
+        running = click.get_current_context(silent=True)
+        root = running.find_root().command if running is not None else None
+        if isinstance(root, DlcalcGroup):
+            _GROUP = root
+        else:
+            import typer
 
-        _GROUP = typer.main.get_command(app)
+            from dlcalc.cli import app
+
+            _GROUP = typer.main.get_command(app)
     return _GROUP
 
 

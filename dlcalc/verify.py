@@ -17,14 +17,32 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Sequence
-from fractions import Fraction
 
 from dlcalc.errors import DlcalcError
-from dlcalc.parse import array_shape, flatten
+from dlcalc.parse import LazyPattern, array_shape, flatten
 from dlcalc.solution import Verdict, _Record
 
-Number = int | Fraction | float
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from fractions import Fraction
+
+    Number = int | Fraction | float
+
+# fractions (and the decimal module it imports) is loaded only when a claim or an answer needs
+# it: 2 ms of start-up that an integer claim such as a shape or a parameter count never uses.
+
+
+def _fraction(value: Number | str, denominator: int | None = None) -> Fraction:
+    from fractions import Fraction
+
+    return Fraction(value) if denominator is None else Fraction(value, denominator)
+
+
+def _is_fraction(value: object) -> bool:
+    fractions = sys.modules.get("fractions")
+    return fractions is not None and isinstance(value, fractions.Fraction)
 
 MAX_CLAIM_TEXT = 100_000
 MAX_CLAIM_BITS = 4096  # exact claims beyond ~10^1200 are refused rather than computed
@@ -60,7 +78,7 @@ class Mistake(_Record):
 # Parsing claims
 # ---------------------------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"\s*(?:(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([-+*/^()−×·]))")
+_TOKEN = LazyPattern(r"\s*(?:(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([-+*/^()−×·]))")
 
 
 def parse_claim_number(text: str, option: str = "--check") -> Claim:
@@ -141,7 +159,7 @@ class _Expression:
             if op == "/":
                 if right == 0:
                     raise DlcalcError(f"division by zero in {self.text!r}", self.option)
-                value = Fraction(value) / Fraction(right) if _exact(value, right) else value / right
+                value = _fraction(value) / _fraction(right) if _exact(value, right) else value / right
             else:
                 value = value * right
             value = self._finite(value)
@@ -156,14 +174,14 @@ class _Expression:
         if self._peek() == "^":
             self._next()
             power = self._factor()
-            if not isinstance(power, int) and not (isinstance(power, Fraction) and power.denominator == 1):
+            if not isinstance(power, int) and not (_is_fraction(power) and power.denominator == 1):
                 raise DlcalcError(f"only whole-number powers are allowed in {self.text!r}", self.option)
             if abs(power) > 64 or (base == 0 and power < 0):
                 raise DlcalcError(f"power out of range in {self.text!r}", self.option)
             if _exact(base) and _bits(base) * abs(int(power)) > MAX_CLAIM_BITS:
                 raise DlcalcError(f"{self.text!r} is too large a number to check", self.option)
             try:
-                return self._finite(Fraction(base) ** int(power) if _exact(base) else base ** int(power))
+                return self._finite(_fraction(base) ** int(power) if _exact(base) else base ** int(power))
             except OverflowError:
                 raise DlcalcError(f"{self.text!r} is out of the range of a float", self.option) from None
         return base
@@ -199,8 +217,9 @@ class _Expression:
 
 def _bits(value: Number) -> int:
     """Size of an exact number in bits (numerator plus denominator)."""
-    fraction = Fraction(value)
-    return fraction.numerator.bit_length() + fraction.denominator.bit_length()
+    if isinstance(value, int):
+        return value.bit_length() + 1
+    return value.numerator.bit_length() + value.denominator.bit_length()
 
 
 def _exact(*values: Number) -> bool:
@@ -208,7 +227,7 @@ def _exact(*values: Number) -> bool:
 
 
 def _tidy(value: Number) -> Number:
-    if isinstance(value, Fraction) and value.denominator == 1:
+    if _is_fraction(value) and value.denominator == 1:
         return int(value)
     return value
 
@@ -245,8 +264,8 @@ def accepted_interval(claim: Claim, correct: Number, rtol: float | None = None,
         c = float(claim.value)
         return c - tol, c + tol, f"|claim − true| ≤ {_short(atol or 0.0)} + {_short(rtol or 0.0)}·|true|"
     if claim.decimals is not None:
-        half = Fraction(1, 2 * 10**claim.decimals)
-        centre = Fraction(claim.text.replace("−", "-"))
+        half = _fraction(1, 2 * 10**claim.decimals)
+        centre = _fraction(claim.text.replace("−", "-"))
         return centre - half, centre + half, f"the claim's {claim.decimals} decimal" + (
             "s" if claim.decimals != 1 else "")
     if isinstance(correct, float):
@@ -261,8 +280,10 @@ def claim_matches(claim: Claim, correct: Number, rtol: float | None = None,
     """Whether one claimed number is right by the precision rules above."""
     low, high, how = accepted_interval(claim, correct, rtol, atol)
     if how == "exact":
-        return Fraction(claim.value) == Fraction(correct)
-    true = Fraction(correct) if not isinstance(low, float) else float(correct)
+        if isinstance(claim.value, int) and isinstance(correct, int):
+            return claim.value == correct
+        return _fraction(claim.value) == _fraction(correct)
+    true = _fraction(correct) if not isinstance(low, float) else float(correct)
     if claim.decimals is not None and rtol is None and atol is None:
         return low <= true < high
     return low <= true <= high
@@ -273,7 +294,7 @@ def _short(value: float) -> str:
 
 
 def _show(value: Number | Fraction) -> str:
-    if isinstance(value, Fraction):
+    if _is_fraction(value):
         if value.denominator == 1:
             return str(value.numerator)
         places = _terminating_places(value.denominator)
@@ -379,7 +400,7 @@ def _reproduces(claim: Claim, value: Number) -> bool:
 # Matrices, cell by cell
 # ---------------------------------------------------------------------------------------------
 
-_CLAIM_NUMBER = re.compile(r"[-+−]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?:/\d+)?")
+_CLAIM_NUMBER = LazyPattern(r"[-+−]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?:/\d+)?")
 
 
 class Alternative(_Record):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from fractions import Fraction
 
 import numpy as np
@@ -13,13 +14,29 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from dlcalc.cli import app
-from dlcalc.core.conv_apply import apply_kernel, apply_pool, build_apply_spec, conv_apply, output_values
+from dlcalc.core import conv_apply as conv_apply_module
+from dlcalc.core.conv_apply import build_apply_spec, conv_apply, output_values
+from dlcalc.core.conv_kernels import apply_kernel, apply_pool
 from dlcalc.errors import DlcalcError
 
 runner = CliRunner()
 SEED_INPUT = "1 2 3 4; 5 6 7 8; 9 10 11 12; 13 14 15 16"
 SEED_KERNEL = "4 2; 5 1"
 SEED_CLAIM = "1 19 26; 19 99 92; 26 86 64"
+
+
+@contextmanager
+def core(name: str):
+    """Force the plain-Python core or the numpy core (both must agree with the definitions)."""
+    saved = conv_apply_module.PLAIN_WORK
+    conv_apply_module.PLAIN_WORK = 10**12 if name == "plain" else -1
+    try:
+        yield
+    finally:
+        conv_apply_module.PLAIN_WORK = saved
+
+
+CORES = pytest.mark.parametrize("core_name", ["plain", "numpy"])
 
 
 def text(matrix) -> str:
@@ -157,30 +174,36 @@ def problems(draw):
     return x, w, stride, dil, pads, mode, groups, bias
 
 
+@CORES
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems())
-def test_core_equals_the_loop_over_the_definition(problem):
+def test_core_equals_the_loop_over_the_definition(core_name, problem):
     x, w, stride, dil, pads, mode, groups, bias = problem
     spec = build_apply_spec(input_text=json.dumps(x), kernel_text=json.dumps(w),
                             padding="x".join(f"{a},{b}" for a, b in pads), stride=f"{stride[0]}x{stride[1]}",
                             dilation=f"{dil[0]}x{dil[1]}", pad_mode=mode, groups=groups,
                             bias=",".join(map(str, bias)) if bias else None)
     expected = loop_conv(x, w, stride, dil, pads, mode, groups, bias)
-    sol = conv_apply(spec)
+    with core(core_name):
+        sol = conv_apply(spec)
     assert sol.result["output"].tolist() == expected
     assert sol.all_checks_passed
 
 
-def test_fractions_are_exact():
-    sol = conv_apply(build_apply_spec(input_text="1/3 1/2; 2 1/7", kernel_text="3/4 1/5"))
+@CORES
+def test_fractions_are_exact(core_name):
+    with core(core_name):
+        sol = conv_apply(build_apply_spec(input_text="1/3 1/2; 2 1/7", kernel_text="3/4 1/5"))
     x = [[Fraction(1, 3), Fraction(1, 2)], [Fraction(2), Fraction(1, 7)]]
     expected = [[x[0][0] * Fraction(3, 4) + x[0][1] * Fraction(1, 5)], [x[1][0] * Fraction(3, 4) + x[1][1] / 5]]
     assert sol.result["output"].tolist() == expected
 
 
-def test_big_integers_stay_exact():
+@CORES
+def test_big_integers_stay_exact(core_name):
     big = 3**60
-    sol = conv_apply(build_apply_spec(input_text=f"{big} {big}; 1 1", kernel_text=f"{big} 1"))
+    with core(core_name):
+        sol = conv_apply(build_apply_spec(input_text=f"{big} {big}; 1 1", kernel_text=f"{big} 1"))
     assert sol.result["output"].tolist() == [[big * big + big], [big + 1]]
 
 
@@ -210,17 +233,19 @@ def loop_pool(x, kind, k, s, p, ceil, include_pad=True):
     return rows
 
 
+@CORES
 @settings(max_examples=150, deadline=None)
 @given(st.integers(1, 9), st.integers(1, 9), st.integers(1, 4), st.integers(1, 3), st.integers(0, 2),
        st.booleans(), st.booleans(), st.sampled_from(["max", "avg"]), st.integers(0, 10**6))
-def test_pooling_equals_the_definition(h, wd, k, s, p, ceil, include_pad, kind, seed):
+def test_pooling_equals_the_definition(core_name, h, wd, k, s, p, ceil, include_pad, kind, seed):
     if p > k // 2 or k > min(h, wd) + 2 * p:
         return
     x = np.random.default_rng(seed).integers(-20, 20, (h, wd)).tolist()
     spec = build_apply_spec(input_text=text(x), kernel_text=None, pool=kind, kernel_size=str(k), stride=str(s),
                             padding=str(p), ceil_mode=ceil, count_include_pad=include_pad)
     expected = loop_pool(x, kind, k, s, p, ceil, include_pad)
-    got = conv_apply(spec).result["output"].tolist()
+    with core(core_name):
+        got = conv_apply(spec).result["output"].tolist()
     assert got == [[v.numerator if isinstance(v, Fraction) and v.denominator == 1 else v for v in r]
                    for r in expected]
 
@@ -240,11 +265,13 @@ def test_avg_pool_ceil_mode_divides_by_the_part_inside():
     assert conv_apply(spec).result["output"].tolist() == [[Fraction(3, 2), Fraction(7, 2), 5]]
 
 
-def test_float_input_matches_loop_closely():
+@CORES
+def test_float_input_matches_loop_closely(core_name):
     rng = np.random.default_rng(3)
     x, w = rng.standard_normal((9, 8)), rng.standard_normal((3, 3))
     spec = build_apply_spec(input_text=text(x.tolist()), kernel_text=text(w.tolist()), padding="1")
-    got = np.array(conv_apply(spec).result["output"].tolist())
+    with core(core_name):
+        got = np.array(conv_apply(spec).result["output"].tolist())
     expected = np.array(loop_conv([x.tolist()], [[w.tolist()]], (1, 1), (1, 1), ((1, 1), (1, 1)))[0])
     assert np.allclose(got, expected, rtol=1e-12, atol=1e-12)
 
@@ -272,11 +299,13 @@ def test_512_input_renders_quickly(tmp_path):
     assert len(result.stdout.splitlines()) < 80
 
 
-def test_vectorised_core_directly():
+def test_both_cores_directly():
     spec = build_apply_spec(input_text=SEED_INPUT, kernel_text=SEED_KERNEL, padding="1", stride="2")
     assert apply_kernel(spec).tolist() == [[[1, 13, 20], [19, 99, 92], [26, 86, 64]]]
+    assert conv_apply_module.plain_kernel(spec) == [[[1, 13, 20], [19, 99, 92], [26, 86, 64]]]
     pool = build_apply_spec(input_text=SEED_INPUT, kernel_text=None, pool="max", kernel_size="2")
-    assert apply_pool(pool)[0].tolist() == [[[6, 8], [14, 16]]]
+    assert apply_pool(pool).tolist() == [[[6, 8], [14, 16]]]
+    assert conv_apply_module.plain_pool(pool) == [[[6, 8], [14, 16]]]
     stored, value = output_values(spec)
     assert value(0, 1, 1) == 99
 
@@ -339,15 +368,42 @@ def test_depthwise_convolution_keeps_channels_apart():
 
 
 @pytest.mark.parametrize("mode", ["zeros", "reflect", "replicate", "circular"])
-def test_direct_check_without_a_padded_copy(mode, monkeypatch):
-    """Large inputs are checked by mapping padded positions back by definition, not by numpy.pad."""
-    from dlcalc.core.conv_apply import Direct
+def test_direct_check_with_and_without_a_padded_copy(mode, tmp_path):
+    """Text input is checked by mapping padded positions back by definition; a .npy input by a
+    numpy.pad copy. Both read the same windows."""
+    x = np.random.default_rng(5).integers(-9, 10, (7, 6))
+    np.save(tmp_path / "x.npy", x)
+    options = {"kernel_text": "1 2 0; -1 3 1", "padding": "2x3", "pad_mode": mode, "stride": "2"}
+    mapped = conv_apply(build_apply_spec(input_text=text(x.tolist()), **options))
+    copied = conv_apply(build_apply_spec(input_text=f"@{tmp_path / 'x.npy'}", **options))
+    assert mapped.all_checks_passed and copied.all_checks_passed
+    assert [s.substituted for s in mapped.steps] == [s.substituted for s in copied.steps]
+    assert mapped.result["output"].tolist() == copied.result["output"].tolist()
 
-    x = np.random.default_rng(5).integers(-9, 10, (7, 6)).tolist()
-    spec = build_apply_spec(input_text=text(x), kernel_text="1 2 0; -1 3 1", padding="2x3", pad_mode=mode,
-                            stride="2")
-    with_copy = conv_apply(spec)
-    monkeypatch.setattr(Direct, "PAD_COPY_LIMIT", 0)
-    without = conv_apply(spec)
-    assert without.all_checks_passed and with_copy.all_checks_passed
-    assert [s.substituted for s in without.steps] == [s.substituted for s in with_copy.steps]
+
+@pytest.mark.parametrize(("x", "w", "expected"), [
+    ("1/2 1", "0.5", [[0.25, 0.5]]),          # fractions in, a float kernel: floats, scaled right
+    ("0.5 1", "1/2 1/4", [[0.5]]),            # and the reverse
+    ("3 1/3", "0.25", [[0.75, 1 / 12]]),
+])
+@CORES
+def test_exact_input_with_float_kernel_is_computed_in_floats(core_name, x, w, expected):
+    with core(core_name):
+        sol = conv_apply(build_apply_spec(input_text=x, kernel_text=w))
+    assert np.allclose(sol.result["output"].tolist(), expected, rtol=1e-15, atol=0)
+    assert sol.all_checks_passed
+
+
+def test_small_text_input_never_imports_numpy():
+    """Start-up: numpy's import alone is as long as the whole of a small conv-apply."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from dlcalc.cli import main; sys.argv = ['dlcalc', 'conv-apply', '--input', '1 2; 3 4', "
+            "'--kernel', '1 0; 0 1', '--padding', '1', '--pad-mode', 'reflect', '--json'];\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('numpy' in sys.modules, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.stderr.strip().splitlines()[-1] == "False", done.stderr
+    # reflect-padded: rows 4 3 4 3 / 2 1 2 1 / 4 3 4 3 / 2 1 2 1, so every diagonal pair sums to 5
+    assert json.loads(done.stdout)["result"]["output"] == [[5, 5, 5], [5, 5, 5], [5, 5, 5]]

@@ -159,6 +159,8 @@ def test_values_drawn_from_the_seed_are_reproducible_and_named():
         (["--check", "di"], "NAME=VALUES"),
         (["--target", "1 2"], "--steps"),
         (["--steps", "0"], "--steps"),
+        (["--seed", "-1"], "--seed: expected a seed from 0"),
+        (["--seed", str(2**128)], "--seed: expected a seed from 0"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(args, fragment):

@@ -26,6 +26,8 @@ from dlcalc.parse import parse_int, parse_shape
 from dlcalc.solution import Solution
 
 if TYPE_CHECKING:
+    from fractions import Fraction
+
     from dlcalc.verify import Mistake
 
 Pad = tuple[int, int]
@@ -548,14 +550,21 @@ def _window_check(sol: Solution, spec: ConvSpec, i: int, out: int, where: str) -
 # ---------------------------------------------------------------------------------------------
 
 
+def _quotient(numerator: int, denominator: int) -> int | Fraction:
+    """numerator/denominator exactly: an int when it divides (fractions is imported only when not)."""
+    if numerator % denominator == 0:
+        return numerator // denominator
+    from fractions import Fraction
+
+    return Fraction(numerator, denominator)
+
+
 def common_mistakes(spec: ConvSpec) -> list[Mistake]:
     """Answers the usual slips produce, each with the output per axis it gives.
 
     Each is computed by the same formulas with one thing changed, so the diagnosis can say
     "28 is what stride 1 gives; with stride 4 the answer is 7".
     """
-    from fractions import Fraction
-
     from dlcalc.verify import Mistake
 
     found: list[Mistake] = []
@@ -600,11 +609,11 @@ def common_mistakes(spec: ConvSpec) -> list[Mistake]:
                     lambda i: axis_output(spec.replace(output_padding=(0,) * n), i))
         return found
     attempt("(L + 2P − D(K−1) − 1)/S + 1 without the floor",
-            lambda i: Fraction(_raw(spec, i), spec.stride[i]) + 1,
+            lambda i: _quotient(_raw(spec, i), spec.stride[i]) + 1,
             "a layer has a whole number of windows:")
     if any(d != 1 for d in spec.dilation):
         attempt("(L + 2P − K)/S + 1, without the floor or the dilation",
-                lambda i: Fraction(_raw(spec, i, span=spec.kernel[i]), spec.stride[i]) + 1)
+                lambda i: _quotient(_raw(spec, i, span=spec.kernel[i]), spec.stride[i]) + 1)
     attempt("rounding up instead of down (ceil instead of floor)",
             lambda i: -(-_raw(spec, i) // spec.stride[i]) + 1)
     attempt("what leaving out the + 1 gives", lambda i: _raw(spec, i) // spec.stride[i])

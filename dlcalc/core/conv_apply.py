@@ -12,10 +12,14 @@ Bengio & Courville, *Deep Learning*, eq. 9.6 for cross-correlation):
   (PyTorch's ``count_include_pad``); in ceil mode a window overhanging the padded input is
   divided by the part inside it.
 
-The vectorised core works on numpy arrays, a block of output rows at a time (so the padded input
-is never built whole and memory stays near the input's and output's own size). Integer and
+Two cores compute the output. Small problems typed as text (at most ``PLAIN_WORK`` products) are
+computed here in plain Python, tap by tap on a padded copy, without importing numpy (whose import
+alone would double the start-up). Inputs from ``.npy`` files and larger problems go to the
+vectorised numpy core in :mod:`dlcalc.core.conv_kernels`, a block of output rows at a time. Either
+way :class:`Direct` recomputes the cells window by window as the independent check. Integer and
 fraction inputs are computed exactly: fractions are scaled to integers by the lowest common
-denominator, and integers too large for int64 use Python integers. The output size comes from
+denominator, and integers too large for int64 use Python integers; an exact input with a float
+kernel (or the reverse) is computed in floats. The output size comes from
 :mod:`dlcalc.core.conv`, the code behind ``conv-out``.
 """
 
@@ -27,8 +31,6 @@ import os
 import random
 from fractions import Fraction
 from typing import Any
-
-import numpy as np
 
 from dlcalc.core.conv import (
     ConvSpec,
@@ -52,6 +54,7 @@ DEFAULT_STEPS_SOME = 6
 MAX_TERMS_SHOWN = 16  # terms of one sum written out before "…"
 DIRECT_CHECK_CELLS = 4096  # cells the direct loop recomputes (all of them, up to this many)
 MAX_CELLS_WRITTEN = 100_000  # --steps beyond this is capped: nobody reads more worked sums
+PLAIN_WORK = 250_000  # products up to which text input is computed in plain Python (~18 ms; no numpy import)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -60,20 +63,53 @@ MAX_CELLS_WRITTEN = 100_000  # --steps beyond this is capped: nobody reads more 
 
 
 class Numbers:
-    """A numpy array and how to read it: ``value = array / scale`` exactly, or floats.
+    """An input or kernel: stored numbers and how to read them, ``value = stored / scale`` exactly,
+    or floats.
 
-    ``exact`` arrays hold integers (int64, or Python ints in an object array when they could
-    overflow); ``scale`` is the common denominator of the fractions they came from.
+    ``exact`` numbers are stored as integers (the fractions they came from scaled by their lowest
+    common denominator, ``scale``); ``big`` when some could overflow int64. The storage is either a
+    flat Python list in C order (text input: small problems never import numpy) or a numpy array
+    (``.npy`` input); ``array`` gives the numpy form, converting a list once when the vectorised
+    core needs it.
     """
 
-    __slots__ = ("array", "scale", "exact")
+    __slots__ = ("flat", "_array", "shape", "scale", "exact", "big")
 
-    def __init__(self, array: np.ndarray, scale: int = 1, exact: bool = True) -> None:
-        self.array, self.scale, self.exact = array, scale, exact
+    def __init__(self, flat: list | None, shape: tuple[int, ...], scale: int = 1, exact: bool = True,
+                 big: bool = False, array: Any = None) -> None:
+        self.flat, self._array, self.shape = flat, array, tuple(shape)
+        self.scale, self.exact, self.big = scale, exact, big
+
+    @classmethod
+    def from_array(cls, array: Any, scale: int = 1, exact: bool = True) -> Numbers:
+        return cls(None, array.shape, scale, exact, big=array.dtype == object, array=array)
 
     @property
-    def shape(self) -> tuple[int, ...]:
-        return tuple(self.array.shape)
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return math.prod(self.shape)
+
+    @property
+    def array(self) -> Any:
+        """The numbers as a numpy array (int64, object for big integers, or float64)."""
+        if self._array is None:
+            import numpy as np
+
+            dtype = object if self.big else np.int64 if self.exact else np.float64
+            self._array = np.array(self.flat, dtype=dtype).reshape(self.shape)
+        return self._array
+
+    def at(self, index: tuple[int, ...]) -> Any:
+        """The stored element at a full index (for lists: the C-order offset)."""
+        if self.flat is None:
+            return self._array[index]
+        offset = 0
+        for k, n in zip(index, self.shape, strict=True):
+            offset = offset * n + k
+        return self.flat[offset]
 
     def value(self, raw: Any) -> int | Fraction | float:
         """A stored element as the number it stands for."""
@@ -81,8 +117,59 @@ class Numbers:
             return float(raw)
         return int(raw) if self.scale == 1 else _tidy(Fraction(int(raw), self.scale))
 
+    def number(self, index: tuple[int, ...]) -> int | Fraction | float:
+        return self.value(self.at(index))
+
+    def nested(self) -> list:
+        """Every number (as :meth:`value` reads it) in nested lists of this shape."""
+        values = [self.value(v) for v in (self.flat if self.flat is not None else self._array.reshape(-1).tolist())]
+        for n in reversed(self.shape[1:]):
+            values = [values[k:k + n] for k in range(0, len(values), n)]
+        return values
+
     def max_abs(self) -> int | float:
-        return abs(self.array).max().item() if self.array.size else 0
+        if self.flat is not None:
+            return max(map(abs, self.flat), default=0)
+        return abs(self._array).max().item() if self._array.size else 0
+
+    def _like(self, flat: list | None, shape: tuple[int, ...], array: Any = None) -> Numbers:
+        return Numbers(flat, shape, self.scale, self.exact, self.big, array)
+
+    def reshape(self, shape: tuple[int, ...]) -> Numbers:
+        if self.flat is not None:
+            return self._like(self.flat, shape)
+        return self._like(None, shape, self._array.reshape(shape))
+
+    def flipped(self) -> Numbers:
+        """The last two axes reversed (the kernel rotated by 180°)."""
+        if self.flat is None:
+            import numpy as np
+
+            return self._like(None, self.shape, np.ascontiguousarray(self._array[..., ::-1, ::-1]))
+        plane = self.shape[-2] * self.shape[-1]
+        flat = [v for k in range(0, len(self.flat), plane) for v in reversed(self.flat[k:k + plane])]
+        return self._like(flat, self.shape)
+
+    def repeated(self, times: int) -> Numbers:
+        """Each block along the first axis repeated ``times`` times (numpy.repeat on axis 0)."""
+        shape = (self.shape[0] * times, *self.shape[1:])
+        if self.flat is None:
+            import numpy as np
+
+            return self._like(None, shape, np.repeat(self._array, times, axis=0))
+        block = self.size // self.shape[0] if self.shape[0] else 0
+        flat = [v for k in range(0, len(self.flat), block) for _ in range(times) for v in self.flat[k:k + block]]
+        return self._like(flat, shape)
+
+    def as_floats(self) -> Numbers:
+        """The same numbers as floats (for mixing with a float kernel or input)."""
+        if self.flat is not None:
+            return Numbers([float(self.value(v)) for v in self.flat], self.shape, 1, exact=False)
+        import numpy as np
+
+        array = np.array([float(self.value(v)) for v in self._array.reshape(-1).tolist()]).reshape(self.shape) \
+            if self.big or self.scale != 1 else self._array.astype(np.float64)
+        return Numbers.from_array(array, 1, exact=False)
 
 
 def _tidy(value: Fraction) -> int | Fraction:
@@ -90,26 +177,27 @@ def _tidy(value: Fraction) -> int | Fraction:
 
 
 def to_numbers(values: Any, option: str) -> Numbers:
-    """Nested lists of ints/Fractions/floats (or a numpy array) as :class:`Numbers`."""
-    if isinstance(values, np.ndarray):
+    """Nested lists of ints/Fractions/floats (or a numpy array, from ``.npy``) as :class:`Numbers`."""
+    if hasattr(values, "dtype"):  # a numpy array: numpy is imported already
+        import numpy as np
+
         if values.dtype.kind == "f":
-            return Numbers(np.asarray(values, dtype=np.float64), 1, exact=False)
+            return Numbers.from_array(np.asarray(values, dtype=np.float64), 1, exact=False)
         array = np.asarray(values)
         if array.dtype == object or int(abs(array).max()) >= INT64_SAFE:
-            return Numbers(array.astype(object), 1, exact=True)
-        return Numbers(array.astype(np.int64), 1, exact=True)
+            return Numbers.from_array(array.astype(object), 1, exact=True)
+        return Numbers.from_array(array.astype(np.int64), 1, exact=True)
     flat = list(flatten(values))
     shape = array_shape(values)
     if any(isinstance(v, float) for v in flat):
-        return Numbers(np.array(flat, dtype=np.float64).reshape(shape), 1, exact=False)
+        return Numbers([float(v) for v in flat], shape, 1, exact=False)
     scale = 1
     for v in flat:
         if isinstance(v, Fraction):
             scale = scale * v.denominator // math.gcd(scale, v.denominator)
     ints = [int(v * scale) for v in flat]
     big = max((abs(v) for v in ints), default=0) >= INT64_SAFE
-    array = np.array(ints, dtype=object if big else np.int64).reshape(shape)
-    return Numbers(array, scale, exact=True)
+    return Numbers(ints, shape, scale, exact=True, big=big)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -176,14 +264,15 @@ def build_apply_spec(*, input_text: str | None, kernel_text: str | None, padding
     if input_text.strip() == "-" and kernel_text is not None and kernel_text.strip() == "-":
         raise DlcalcError("only one of --input and --kernel can be read from stdin", "--kernel")
     x_values = parse_numeric(input_text, "--input", stdin=stdin)
-    x = to_numbers(x_values if isinstance(x_values, (list, np.ndarray)) else [[x_values]], "--input")
-    if x.array.ndim == 1:
-        x = Numbers(x.array.reshape(1, -1), x.scale, x.exact)
-    if x.array.ndim not in (2, 3):
+    x = to_numbers(x_values if isinstance(x_values, list) or hasattr(x_values, "dtype") else [[x_values]],
+                   "--input")
+    if x.ndim == 1:
+        x = x.reshape((1, x.size))
+    if x.ndim not in (2, 3):
         raise DlcalcError(f"expected a matrix (H×W) or channels (C×H×W), got {_dims(x.shape)}", "--input")
-    channels = x.array.ndim == 3
+    channels = x.ndim == 3
     if not channels:
-        x = Numbers(x.array.reshape((1, *x.shape)), x.scale, x.exact)
+        x = x.reshape((1, *x.shape))
 
     w = None
     if pool:
@@ -207,13 +296,16 @@ def build_apply_spec(*, input_text: str | None, kernel_text: str | None, padding
         if kernel_text is None:
             raise DlcalcError("is required: the kernel matrix, e.g. \"4 2; 5 1\" or @w.npy", "--kernel")
         w_values = parse_numeric(kernel_text, "--kernel", stdin=stdin)
-        w = to_numbers(w_values if isinstance(w_values, (list, np.ndarray)) else [[w_values]], "--kernel")
-        if w.array.ndim == 1:
-            w = Numbers(w.array.reshape(1, -1), w.scale, w.exact)
+        w = to_numbers(w_values if isinstance(w_values, list) or hasattr(w_values, "dtype") else [[w_values]],
+                       "--kernel")
+        if w.ndim == 1:
+            w = w.reshape((1, w.size))
         w = _kernel_4d(w, channels, x.shape[0], groups)
         ksize = tuple(w.shape[2:])
         if flip:
-            w = Numbers(np.ascontiguousarray(w.array[:, :, ::-1, ::-1]), w.scale, w.exact)
+            w = w.flipped()
+        if x.exact != w.exact:  # an exact input with a float kernel (or the reverse) is computed in floats
+            x, w = (x.as_floats(), w) if w.exact is False else (x, w.as_floats())
 
     strides = broadcast(parse_shape(stride, "--stride", minimum=1), 2, "--stride", stride, "2 axes") \
         if stride is not None else (ksize if pool else (1, 1))
@@ -278,24 +370,24 @@ def _kernel_4d(w: Numbers, channels: bool, in_channels: int, groups: int) -> Num
         raise DlcalcError(f"expected an integer ≥ 1, got {groups}", "--groups")
     if in_channels % groups:
         raise DlcalcError(f"{groups} groups do not divide the {in_channels} input channels", "--groups")
-    array = w.array
-    if array.ndim == 2:
+    kernel = w
+    if kernel.ndim == 2:
         if channels and in_channels // groups != 1:
             raise DlcalcError(f"a {_dims(w.shape)} kernel fits one channel, but the input has {in_channels} "
                               f"channels in {groups} group(s); give O×{in_channels // groups}×Kh×Kw", "--kernel")
-        array = array.reshape((1, 1, *array.shape))
+        kernel = kernel.reshape((1, 1, *kernel.shape))
         if groups > 1:  # one 2-D kernel for every channel of a depthwise convolution
-            array = np.repeat(array, groups, axis=0)
-    elif array.ndim == 3:
+            kernel = kernel.repeated(groups)
+    elif kernel.ndim == 3:
         if not channels:
             raise DlcalcError(f"a {_dims(w.shape)} kernel needs an input with channels (C×H×W)", "--kernel")
-        array = array.reshape((1, *array.shape))
-    elif array.ndim != 4:
+        kernel = kernel.reshape((1, *kernel.shape))
+    elif kernel.ndim != 4:
         raise DlcalcError(f"expected a kernel Kh×Kw, C×Kh×Kw or O×C×Kh×Kw, got {_dims(w.shape)}", "--kernel")
-    if array.ndim == 4 and not channels and array.shape[1] != 1:
-        raise DlcalcError(f"the kernel has {array.shape[1]} input channels but the input is a single matrix",
+    if kernel.ndim == 4 and not channels and kernel.shape[1] != 1:
+        raise DlcalcError(f"the kernel has {kernel.shape[1]} input channels but the input is a single matrix",
                           "--kernel")
-    out_channels, per_group = array.shape[0], array.shape[1]
+    out_channels, per_group = kernel.shape[0], kernel.shape[1]
     if per_group != in_channels // groups:
         raise DlcalcError(f"the kernel expects {per_group} input channel(s) per group but the input has "
                           f"{in_channels} channels in {groups} group(s) = {in_channels // groups} per group",
@@ -303,7 +395,7 @@ def _kernel_4d(w: Numbers, channels: bool, in_channels: int, groups: int) -> Num
     if out_channels % groups:
         raise DlcalcError(f"{groups} groups do not divide the kernel's {out_channels} output channels",
                           "--groups")
-    return Numbers(array, w.scale, w.exact)
+    return kernel
 
 
 def _check_memory(spec: ApplySpec) -> None:
@@ -313,209 +405,130 @@ def _check_memory(spec: ApplySpec) -> None:
     except ValueError:
         raise DlcalcError(f"DLCALC_MAX_BYTES must be a number of bytes, got {limit_text!r}", "--input") from None
     ho, wo = spec.output_size()
-    per = 8 if spec.x.array.dtype != object else 64
+    per = 64 if spec.x.big else 8
     width = spec.x.shape[2] + sum(spec.padding[1])
-    need = per * (spec.x.array.size + 2 * spec.out_channels * ho * wo + spec.in_channels * width * 8)
+    need = per * (spec.x.size + 2 * spec.out_channels * ho * wo + spec.in_channels * width * 8)
     work = spec.out_channels * ho * wo * spec.x.shape[0] // max(spec.groups, 1) * spec.kernel_size[0] * \
         spec.kernel_size[1]
     if need > limit:
         raise DlcalcError(f"this needs about {need / 1024**3:.1f} GiB, more than the {limit / 1024**3:.1f} GiB "
                           "limit; raise it with DLCALC_MAX_BYTES=<bytes>", "--input")
-    if spec.x.array.dtype == object and work > 50_000_000:
+    if spec.x.big and work > 50_000_000:
         raise DlcalcError(f"numbers this large are computed exactly with Python integers, and "
                           f"{work:,} products would take minutes; scale the input down", "--input")
 
 
-# ---------------------------------------------------------------------------------------------
-# Vectorised core
-# ---------------------------------------------------------------------------------------------
-
-
-def _source_index(positions: np.ndarray, size: int, before: int, mode: str) -> tuple[np.ndarray, np.ndarray]:
-    """Map padded positions to input indices for a padding mode; also a mask of real elements
-    (False for zero padding and for anything beyond the padded input)."""
-    index = positions - before
-    inside = (index >= 0) & (index < size)
-    if mode == "reflect":
-        index = np.abs(index)
-        index = np.where(index >= size, 2 * (size - 1) - index, index)
-        inside = np.ones_like(inside)
-    elif mode == "replicate":
-        index = np.clip(index, 0, size - 1)
-        inside = np.ones_like(inside)
-    elif mode == "circular":
-        index = np.mod(index, size)
-        inside = np.ones_like(inside)
-    return np.clip(index, 0, size - 1), inside
-
-
-def _padded_block(x: np.ndarray, rows: np.ndarray, cols: np.ndarray, padding, mode: str,
-                  fill: Any) -> np.ndarray:
-    """The padded input at the given padded rows and columns (C×len(rows)×len(cols)), gathered in
-    one copy. Zero padding, and anything beyond the padded input (a ceil-mode pooling window
-    overhanging it), is ``fill``."""
-    (pt, _), (pl, _) = padding
-    r_index, r_real = _source_index(rows, x.shape[1], pt, mode)
-    c_index, c_real = _source_index(cols, x.shape[2], pl, mode)
-    block = x[:, r_index[:, None], c_index[None, :]]
-    if not r_real.all():
-        block[:, ~r_real, :] = fill
-    if not c_real.all():
-        block[:, :, ~c_real] = fill
-    return block
-
-
-def apply_kernel(spec: ApplySpec) -> np.ndarray:
-    """The output (O×H'×W') as stored integers (to be divided by the scale) or floats.
-
-    A block of output rows at a time: the padded input rows that block needs are gathered, then
-    each kernel tap adds ``w[:, :, a, b] · x̃[:, a·D + i·S, b·D + j·S]`` over the block (a matrix
-    product over the channels of each group).
-    """
-    x, w = spec.x.array, spec.w.array
-    if x.dtype == np.int64 and w.dtype == np.int64:
-        bound = spec.x.max_abs() * spec.w.max_abs() * w.shape[1] * w.shape[2] * w.shape[3]
-        if bound >= INT64_SAFE:  # sums could overflow int64: use Python integers
-            x, w = x.astype(object), w.astype(object)
-    if spec.stride == (1, 1) and x.dtype != object and w.dtype != object:
-        return _apply_flat(spec, x, w)
-    return _apply_strided(spec, x, w)
-
-
-def _apply_flat(spec: ApplySpec, x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Stride 1: each tap is one matrix product on a view, no window copied.
-
-    With stride 1 the padded rows a block needs, flattened per channel to C × (rows·Wp) with Wp
-    the padded width, hold tap (a, b)'s window for the whole block as one slice starting at
-    ``a·Dh·Wp + b·Dw``: output (i, j) sits at ``i·Wp + j``. The block is computed over the full
-    padded width and the ``Wp − W'`` extra columns of each row are dropped. With no padding the
-    block is a view of the input itself. (Measured in bench/conv_apply.py: 0.3× scipy's
-    correlate2d on one channel, 1.0× an im2col matmul on 64 channels.)
-    """
-    c, h, width = x.shape
-    ho, wo = spec.output_size()
-    (dh, dw), (kh, kw) = spec.dilation, spec.kernel_size
-    (pt, pb), (pl, pr) = spec.padding
-    wp = width + pl + pr
-    groups = spec.groups
-    out_channels, per_group = w.shape[0], w.shape[1]
-    out_per_group = out_channels // groups
-    single = per_group == 1 and out_per_group == 1
-    dtype = np.result_type(x.dtype, w.dtype)
-    taps = np.ascontiguousarray(w.transpose(2, 3, 0, 1), dtype=dtype)  # Kh×Kw×O×(C/G)
-    in_place = pt == pb == pl == pr == 0 and x.flags.c_contiguous
-    if in_place and x.dtype != dtype:
-        x = x.astype(dtype)
-    out = np.empty((out_channels, ho, wo), dtype=dtype)
-    rows_per_block = max(1, BLOCK_ELEMENTS // max(1, c * wp))
-    cols = np.arange(wp)
-    for r0 in range(0, ho, rows_per_block):
-        r1 = min(ho, r0 + rows_per_block)
-        n = r1 - r0
-        if in_place:
-            flat, base = x.reshape(c, h * width), r0 * wp
-        else:
-            span = n + dh * (kh - 1)
-            block = _padded_block(x, np.arange(r0, r0 + span), cols, spec.padding, spec.pad_mode, 0)
-            flat, base = block.astype(dtype, copy=False).reshape(c, span * wp), 0
-        length = (n - 1) * wp + wo
-        acc = np.zeros((out_channels, n * wp), dtype=dtype)
-        scratch = np.empty((out_per_group, length), dtype=dtype)
-        for g in range(groups):
-            xg = flat[g * per_group:(g + 1) * per_group]
-            ag = acc[g * out_per_group:(g + 1) * out_per_group, :length]
-            for a in range(kh):
-                for b in range(kw):
-                    start = base + a * dh * wp + b * dw
-                    view = xg[:, start:start + length]
-                    if single:
-                        np.multiply(view[0], taps[a, b, g, 0], out=scratch[0])
-                    else:
-                        np.matmul(taps[a, b, g * out_per_group:(g + 1) * out_per_group], view, out=scratch)
-                    ag += scratch
-        out[:, r0:r1] = acc.reshape(out_channels, n, wp)[:, :, :wo]
-    return out
-
-
-def _apply_strided(spec: ApplySpec, x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Any stride: each tap adds ``w[:, :, a, b] · x̃[:, a·D + i·S, b·D + j·S]`` over a block."""
-    ho, wo = spec.output_size()
-    (sh, sw), (dh, dw) = spec.stride, spec.dilation
-    kh, kw = spec.kernel_size
-    groups = spec.groups
-    out_channels, per_group = w.shape[0], w.shape[1]
-    out_per_group = out_channels // groups
-    dtype = np.result_type(x.dtype, w.dtype)
-    out = np.zeros((out_channels, ho, wo), dtype=dtype)
-    cols = np.arange(0, (wo - 1) * sw + dw * (kw - 1) + 1)
-    rows_per_block = max(1, BLOCK_ELEMENTS // max(1, x.shape[0] * len(cols) * sh))
-    single = per_group == 1 and out_per_group == 1
-    for r0 in range(0, ho, rows_per_block):
-        r1 = min(ho, r0 + rows_per_block)
-        rows = np.arange(r0 * sh, (r1 - 1) * sh + dh * (kh - 1) + 1)
-        block = _padded_block(x, rows, cols, spec.padding, spec.pad_mode, 0)
-        n = r1 - r0
-        for g in range(groups):
-            xg = block[g * per_group:(g + 1) * per_group]
-            wg = w[g * out_per_group:(g + 1) * out_per_group]
-            acc = out[g * out_per_group:(g + 1) * out_per_group, r0:r1]
-            for a in range(kh):
-                for b in range(kw):
-                    xs = xg[:, a * dh: a * dh + sh * (n - 1) + 1: sh, b * dw: b * dw + sw * (wo - 1) + 1: sw]
-                    if single:
-                        acc[0] += wg[0, 0, a, b] * xs[0]
-                    else:
-                        acc += np.tensordot(wg[:, :, a, b], xs, axes=(1, 0))
-    return out
-
-
-def apply_pool(spec: ApplySpec) -> tuple[np.ndarray, np.ndarray | None]:
-    """Max or average pooling (C×H'×W'): stored values, and for average pooling the divisor grid."""
-    x = spec.x.array
-    ho, wo = spec.output_size()
-    (sh, sw), (dh, dw), (kh, kw) = spec.stride, spec.dilation, spec.kernel_size
-    rows_all = np.arange(0, (ho - 1) * sh + dh * (kh - 1) + 1)
-    cols = np.arange(0, (wo - 1) * sw + dw * (kw - 1) + 1)
-    if spec.pool == "max":
-        fill = -np.inf if x.dtype.kind == "f" else (x.min() - 1 if x.size else 0)
-    else:
-        fill = 0
-    out = np.empty((x.shape[0], ho, wo), dtype=x.dtype if spec.pool == "max" else x.dtype)
-    rows_per_block = max(1, BLOCK_ELEMENTS // max(1, x.shape[0] * len(cols) * sh))
-    for r0 in range(0, ho, rows_per_block):
-        r1 = min(ho, r0 + rows_per_block)
-        rows = rows_all[r0 * sh:(r1 - 1) * sh + dh * (kh - 1) + 1]
-        block = _padded_block(x, rows, cols, spec.padding, "zeros", fill)
-        n = r1 - r0
-        acc = None
-        for a in range(kh):
-            for b in range(kw):
-                xs = block[:, a * dh: a * dh + sh * (n - 1) + 1: sh, b * dw: b * dw + sw * (wo - 1) + 1: sw]
-                if acc is None:
-                    acc = xs.copy()
-                elif spec.pool == "max":
-                    np.maximum(acc, xs, out=acc)
-                else:
-                    acc += xs
-        out[:, r0:r1] = acc
-    if spec.pool == "max":
-        return out, None
-    return out, _avg_divisors(spec, ho, wo)
-
-
-def _avg_divisors(spec: ApplySpec, ho: int, wo: int) -> np.ndarray:
-    """How many elements each average-pooling window divides by (PyTorch's AvgPool2d)."""
+def avg_divisors(spec: ApplySpec, ho: int, wo: int) -> list[list[int]]:
+    """How many elements each average-pooling window divides by (PyTorch's AvgPool2d): the window
+    clipped to the padded input (ceil mode can overhang it), and without ``count_include_pad`` to
+    the input itself; the product of the two axes' counts."""
     sizes = []
     for axis, n_out in enumerate((ho, wo)):
         size, k, s = spec.x.shape[1 + axis], spec.kernel_size[axis], spec.stride[axis]
         pad = spec.padding[axis][0]
-        start = np.arange(n_out) * s - pad
-        end = np.minimum(start + k, size + pad)
-        if spec.count_include_pad:
-            sizes.append(end - start)
-        else:
-            sizes.append(np.minimum(end, size) - np.maximum(start, 0))
-    return np.outer(sizes[0], sizes[1])
+        counts = []
+        for i in range(n_out):
+            start = i * s - pad
+            end = min(start + k, size + pad)
+            counts.append(end - start if spec.count_include_pad else min(end, size) - max(start, 0))
+        sizes.append(counts)
+    return [[rows * cols for cols in sizes[1]] for rows in sizes[0]]
+
+
+# ---------------------------------------------------------------------------------------------
+# Plain-Python core (small problems given as text: no numpy to import)
+# ---------------------------------------------------------------------------------------------
+
+
+def _plain(spec: ApplySpec) -> bool:
+    """Whether the plain-Python core computes this problem: text input (lists, not ``.npy``) and at
+    most PLAIN_WORK products, which it does faster than numpy can be imported."""
+    ho, wo = spec.output_size()
+    taps = spec.kernel_size[0] * spec.kernel_size[1] * (1 if spec.pool else spec.w.shape[1])
+    lists = spec.x.flat is not None and (spec.w is None or spec.w.flat is not None)
+    return lists and spec.out_channels * ho * wo * taps <= PLAIN_WORK
+
+
+def _pad_line(line: list, before: int, after: int, mode: str, fill: Any) -> list:
+    """A row (or a list of rows) padded the way ``numpy.pad`` builds it, by concatenation: constant
+    ``fill`` (zeros), mirrored without repeating the edge (reflect), the edge repeated (replicate),
+    or wrapped around (circular)."""
+    if mode == "zeros":
+        return [fill] * before + line + [fill] * after
+    if mode == "replicate":
+        return [line[0]] * before + line + [line[-1]] * after
+    if mode == "circular":
+        return line[len(line) - before:] + line + line[:after]
+    return line[1:before + 1][::-1] + line + line[::-1][1:after + 1]
+
+
+def plain_padded(spec: ApplySpec, fill: Any) -> list[list[list]]:
+    """The padded input's stored numbers, channel by channel (C×Hp×Wp nested lists), extended by
+    ``fill`` where a ceil-mode pooling window overhangs it."""
+    channels, h, w = spec.x.shape
+    (pt, pb), (pl, pr) = spec.padding
+    mode = "zeros" if spec.pool else spec.pad_mode
+    ho, wo = spec.output_size()
+    (sh, sw), (dh, dw), (kh, kw) = spec.stride, spec.dilation, spec.kernel_size
+    need_rows, need_cols = (ho - 1) * sh + dh * (kh - 1) + 1, (wo - 1) * sw + dw * (kw - 1) + 1
+    extra_cols = max(0, need_cols - (w + pl + pr))
+    planes = []
+    for c in range(channels):
+        rows = [_pad_line(spec.x.flat[(c * h + r) * w:(c * h + r + 1) * w], pl, pr, mode, fill) + [fill] * extra_cols
+                for r in range(h)]
+        padded = _pad_line(rows, pt, pb, mode, [fill] * len(rows[0]))
+        planes.append(padded + [[fill] * len(rows[0])] * max(0, need_rows - len(padded)))
+    return planes
+
+
+def plain_kernel(spec: ApplySpec) -> list[list[list]]:
+    """The output (O×H'×W' nested lists) as stored numbers, tap by tap: every kernel tap (c, a, b)
+    adds ``w[o,c,a,b] · x̃[c, a·D + i·S, b·D + j·S]`` to every cell at once (the order of the
+    vectorised core, on a padded copy built by concatenation; the check reads window by window)."""
+    planes = plain_padded(spec, 0)
+    ho, wo = spec.output_size()
+    (sh, sw), (dh, dw), (kh, kw) = spec.stride, spec.dilation, spec.kernel_size
+    out_channels, per_group = spec.w.shape[0], spec.w.shape[1]
+    out_per_group = out_channels // spec.groups
+    out = []
+    for o in range(out_channels):
+        acc = [[0] * wo for _ in range(ho)]
+        first = (o // out_per_group) * per_group
+        for cg in range(per_group):
+            plane = planes[first + cg]
+            for a in range(kh):
+                for b in range(kw):
+                    weight = spec.w.at((o, cg, a, b))
+                    end = b * dw + sw * (wo - 1) + 1
+                    for i in range(ho):
+                        row = plane[i * sh + a * dh][b * dw:end:sw]
+                        acc[i] = [total + weight * v for total, v in zip(acc[i], row, strict=True)]
+        out.append(acc)
+    return out
+
+
+def plain_pool(spec: ApplySpec) -> list[list[list]]:
+    """Max pooling's window maxima (padding never wins) or average pooling's window sums, tap by tap
+    (C×H'×W' nested lists of stored numbers; the divisors are :func:`avg_divisors`)."""
+    biggest = spec.pool == "max"
+    planes = plain_padded(spec, None if biggest else 0)
+    ho, wo = spec.output_size()
+    (sh, sw), (dh, dw), (kh, kw) = spec.stride, spec.dilation, spec.kernel_size
+    out = []
+    for plane in planes:
+        acc: list[list] = [[None if biggest else 0] * wo for _ in range(ho)]
+        for a in range(kh):
+            for b in range(kw):
+                end = b * dw + sw * (wo - 1) + 1
+                for i in range(ho):
+                    row = plane[i * sh + a * dh][b * dw:end:sw]
+                    if biggest:
+                        acc[i] = [best if v is None or (best is not None and best >= v) else v
+                                  for best, v in zip(acc[i], row, strict=True)]
+                    else:
+                        acc[i] = [total + v for total, v in zip(acc[i], row, strict=True)]
+        out.append(acc)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -527,21 +540,25 @@ class Direct:
     """The input read one window at a time in plain Python numbers: the worked sum of any cell,
     and the independent check of the vectorised core.
 
-    The padded input is built by ``numpy.pad`` (not the core's index mapping); for an input over
-    ``PAD_COPY_LIMIT`` elements, where a padded copy would cost another input's worth of memory,
-    each padded position is instead mapped back by the padding modes' definitions, in Python.
+    Each padded position is mapped back to the input by the padding modes' definitions, in Python
+    (:meth:`_source`; neither core's way of padding). For a numpy input of up to ``PAD_COPY_LIMIT``
+    elements, whose cells the vectorised core computed, the padded input is instead one
+    ``numpy.pad`` copy, which is faster to read.
     """
 
     PAD_COPY_LIMIT = 4_000_000
 
     def __init__(self, spec: ApplySpec) -> None:
         self.spec = spec
-        x = spec.x.array
+        channels, h, w = spec.x.shape
         (pt, pb), (pl, pr) = spec.padding
-        self.shape = (x.shape[0], x.shape[1] + pt + pb, x.shape[2] + pl + pr)
+        self.shape = (channels, h + pt + pb, w + pl + pr)
         self.mode = "zeros" if spec.pool else spec.pad_mode
-        self.padded = np.pad(x, ((0, 0), *spec.padding), mode=NUMPY_PAD[self.mode]) \
-            if x.size <= self.PAD_COPY_LIMIT else None
+        self.padded = None
+        if spec.x.flat is None and spec.x.size <= self.PAD_COPY_LIMIT:
+            import numpy as np
+
+            self.padded = np.pad(spec.x.array, ((0, 0), *spec.padding), mode=NUMPY_PAD[self.mode])
 
     def real(self, r: int, q: int) -> bool:
         """Whether padded position (r, q) is an input element rather than padding."""
@@ -560,7 +577,7 @@ class Direct:
             index = -index if index < 0 else 2 * (size - 1) - index
         return index
 
-    def _x(self, c: int, r: int, q: int) -> int | Fraction | float | None:
+    def number(self, c: int, r: int, q: int) -> int | Fraction | float | None:
         """The padded input at (c, r, q) as a number; None beyond the padded input."""
         if r >= self.shape[1] or q >= self.shape[2]:
             return None
@@ -568,7 +585,7 @@ class Direct:
             return self.spec.x.value(self.padded[c, r, q])
         (pt, _), (pl, _) = self.spec.padding
         i, j = self._source(r - pt, self.spec.x.shape[1]), self._source(q - pl, self.spec.x.shape[2])
-        return 0 if i is None or j is None else self.spec.x.value(self.spec.x.array[c, i, j])
+        return 0 if i is None or j is None else self.spec.x.number((c, i, j))
 
     def window(self, o: int, i: int, j: int) -> list[tuple[tuple[int, int, int], Any, tuple, Any]]:
         """The terms of cell (o, i, j): (input index, input value, kernel index, kernel value)."""
@@ -579,7 +596,7 @@ class Direct:
             for a in range(kh):
                 for b in range(kw):
                     r, q = i * sh + a * dh, j * sw + b * dw
-                    terms.append(((o, r, q), self._x(o, r, q), None, None))
+                    terms.append(((o, r, q), self.number(o, r, q), None, None))
             return terms
         per_group = spec.w.shape[1]
         group = o // (spec.w.shape[0] // spec.groups)
@@ -588,8 +605,8 @@ class Direct:
             for a in range(kh):
                 for b in range(kw):
                     r, q = i * sh + a * dh, j * sw + b * dw
-                    terms.append(((c, r, q), self._x(c, r, q), (o, cg, a, b),
-                                  spec.w.value(spec.w.array[o, cg, a, b])))
+                    terms.append(((c, r, q), self.number(c, r, q), (o, cg, a, b),
+                                  spec.w.number((o, cg, a, b))))
         return terms
 
     def cell(self, o: int, i: int, j: int) -> tuple[Any, list, Any]:
@@ -630,23 +647,36 @@ def _divide(total: Any, divisor: int, exact: bool) -> Any:
 # ---------------------------------------------------------------------------------------------
 
 
-def output_values(spec: ApplySpec) -> tuple[np.ndarray, Any]:
-    """The whole output, vectorised: (stored array, a function giving cell (o,i,j) as a number)."""
+def output_values(spec: ApplySpec) -> tuple[Any, Any]:
+    """The whole output: (stored numbers, a function giving cell (o,i,j) as a number). Small
+    problems given as text are computed by the plain-Python core, the rest by the numpy core."""
+    if _plain(spec):
+        stored = plain_pool(spec) if spec.pool else plain_kernel(spec)
+
+        def raw(o: int, i: int, j: int) -> Any:
+            return stored[o][i][j]
+    else:
+        from dlcalc.core import conv_kernels
+
+        stored = conv_kernels.apply_pool(spec) if spec.pool else conv_kernels.apply_kernel(spec)
+
+        def raw(o: int, i: int, j: int) -> Any:
+            return stored[o, i, j]
+
     if spec.pool:
-        stored, divisors = apply_pool(spec)
+        divisors = avg_divisors(spec, *spec.output_size()) if spec.pool == "avg" else None
 
         def value(o: int, i: int, j: int) -> Any:
-            raw = spec.x.value(stored[o, i, j])
-            return raw if divisors is None else _divide(raw, int(divisors[i, j]), spec.x.exact)
+            number = spec.x.value(raw(o, i, j))
+            return number if divisors is None else _divide(number, divisors[i][j], spec.x.exact)
 
         return stored, value
-    stored = apply_kernel(spec)
     exact = spec.x.exact and spec.w.exact
     scale = spec.x.scale * spec.w.scale
 
     def value(o: int, i: int, j: int) -> Any:
-        raw = stored[o, i, j]
-        number = (int(raw) if scale == 1 else _tidy(Fraction(int(raw), scale))) if exact else float(raw)
+        total = raw(o, i, j)
+        number = (int(total) if scale == 1 else _tidy(Fraction(int(total), scale))) if exact else float(total)
         if spec.bias:
             number = number + spec.bias[o]
             if isinstance(number, Fraction):
@@ -751,13 +781,11 @@ def conv_apply(spec: ApplySpec, *, cell: tuple[int, ...] | None = None, steps: i
                    else ("yes" if v else "no") if isinstance(v, bool) else str(v)
                    for key, v in sol.inputs.items() if key != "padding"}
     for key, numbers in (("kernel", spec.w), ("input", spec.x)):  # prepended: input comes first
-        if numbers is not None and numbers.array.size <= 10_000:  # small enough to repeat in --json
-            values = [[[[numbers.value(v) for v in row] for row in plane] for plane in block]
-                      for block in numbers.array.reshape((-1, *numbers.shape[-3:]) if numbers.array.ndim >= 3
-                                                         else (1, 1, *numbers.shape))]
-            if key == "input":
-                values = values[0] if spec.channels else values[0][0]
-            elif not (spec.channels or spec.groups > 1):
+        if numbers is not None and numbers.size <= 10_000:  # small enough to repeat in --json
+            values = numbers.nested()  # C×H×W input, O×(C/G)×Kh×Kw kernel
+            if key == "input" and not spec.channels:
+                values = values[0]
+            elif key == "kernel" and not (spec.channels or spec.groups > 1):
                 values = values[0][0]
             sol.inputs = {key: values, **sol.inputs}
             sol.display[key] = format_matrix_brief(values, array_shape(values))
@@ -765,7 +793,7 @@ def conv_apply(spec: ApplySpec, *, cell: tuple[int, ...] | None = None, steps: i
         f" ({spec.pad_mode})" if not spec.pool else "")
 
     direct = Direct(spec)
-    small = direct.padded is not None and direct.padded.size <= 400
+    small = math.prod(direct.shape) <= 400
     if any(p != (0, 0) for p in spec.padding):
         (pt, pb), (pl, pr) = spec.padding
         note = (f"padding: the first {pt} and last {pb} rows, the first {pl} and last {pr} columns "
@@ -826,7 +854,8 @@ def format_matrix_brief(values: list, shape: tuple[int, ...]) -> str:
 
 
 def _nested(direct: Direct, spec: ApplySpec) -> list:
-    values = [[[spec.x.value(v) for v in row] for row in channel] for channel in direct.padded]
+    channels, rows, cols = direct.shape
+    values = [[[direct.number(c, r, q) for q in range(cols)] for r in range(rows)] for c in range(channels)]
     return values if spec.channels else values[0]
 
 
@@ -847,8 +876,9 @@ def _cell_index(spec: ApplySpec, cell: tuple[int, ...], ho: int, wo: int) -> tup
 
 
 def _direct_check(sol: Solution, spec: ApplySpec, direct: Direct, value, shown: list) -> None:
-    """✓ line: the vectorised output against the window-by-window sum (every cell when there are
-    at most DIRECT_CHECK_CELLS, else the shown cells, every border cell and a random sample)."""
+    """✓ line: the output (either core computes it tap by tap) against the window-by-window sums
+    (every cell when there are at most DIRECT_CHECK_CELLS, else the shown cells, every border cell
+    and a random sample)."""
     ho, wo = spec.output_size()
     every = [(o, i, j) for o in range(spec.out_channels) for i in range(ho) for j in range(wo)] \
         if spec.out_channels * ho * wo <= DIRECT_CHECK_CELLS else None
@@ -880,9 +910,9 @@ def _direct_check(sol: Solution, spec: ApplySpec, direct: Direct, value, shown: 
     how = "exactly" if exact else ("to the last bit" if worst == 0 else f"to a relative error of {worst:.1e}")
     which = f"all {len(cells):,} cells" if every is not None else \
         f"{len(cells):,} cells (the shown ones, the borders and a sample)"
-    detail = f"the vectorised output equals the window-by-window sums {how} for {which}"
+    detail = f"the output, computed tap by tap, equals the window-by-window sums {how} for {which}"
     if bad is not None:
-        detail = f"cell {bad[:3]}: window-by-window sum {bad[3]} but vectorised {bad[4]}"
+        detail = f"cell {bad[:3]}: window-by-window sum {bad[3]} but tap by tap {bad[4]}"
     sol.check("direct loop over windows", "brute force", bad is None, detail)
 
 
@@ -897,7 +927,7 @@ def alternatives(spec: ApplySpec) -> list:
     inputs too large to recompute cheaply."""
     from dlcalc.verify import Alternative
 
-    if spec.pool or spec.x.array.size > 250_000:
+    if spec.pool or spec.x.size > 250_000:
         return []
     found = []
 
@@ -910,7 +940,7 @@ def alternatives(spec: ApplySpec) -> list:
             return
         found.append(Alternative(description, nested_output(changed, value)))
 
-    flipped = Numbers(np.ascontiguousarray(spec.w.array[:, :, ::-1, ::-1]), spec.w.scale, spec.w.exact)
+    flipped = spec.w.flipped()
     attempt("what cross-correlation gives (the kernel not flipped)" if spec.flip else
             "what the flipped kernel gives (true convolution, not the cross-correlation frameworks compute)",
             w=flipped, flip=not spec.flip)

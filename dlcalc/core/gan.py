@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from dlcalc.errors import DlcalcError
-from dlcalc.parse import term
+from dlcalc.parse import LazyPattern, term
 from dlcalc.solution import Preview, Solution
 
 LOG4 = math.log(4.0)
@@ -77,7 +77,7 @@ class Density:
         return " + ".join(parts)
 
 
-_TOKEN = re.compile(r"\s*(?:(?P<number>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)|(?P<name>[A-Za-z_]+)|"
+_TOKEN = LazyPattern(r"\s*(?:(?P<number>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)|(?P<name>[A-Za-z_]+)|"
                     r"(?P<punct>[(),*+]))")
 KINDS = {"normal": "normal", "gaussian": "normal", "n": "normal", "uniform": "uniform", "u": "uniform",
          "laplace": "laplace"}

@@ -16,11 +16,12 @@ from __future__ import annotations
 import re
 
 from dlcalc.errors import DlcalcError
+from dlcalc.parse import LazyPattern
 
 MAX_SPEC_TEXT = 200_000
 MAX_DEPTH = 16
 
-_TOKEN = re.compile(r"""
+_TOKEN = LazyPattern(r"""
     (?P<space>\s+|\#[^\n]*)
   | (?P<arrow>->)
   | (?P<shape>\d+(?:[x×]\d+)+)

@@ -23,11 +23,12 @@ from collections import Counter
 from typing import Any
 
 from dlcalc.errors import DlcalcError
+from dlcalc.parse import LazyPattern
 from dlcalc.solution import Folded, Solution, Table
 
 MAX_LINE = 1_000_000
 MULTIPLE_CHECKS = {"lstm-grads", "elbo", "gan-optimal-d"}
-_NUMBERS = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?(\s*,\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)*\s*")
+_NUMBERS = LazyPattern(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?(\s*,\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)*\s*")
 
 
 def claim_options(command: str, claim: Any) -> dict[str, Any]:
