@@ -212,6 +212,9 @@ def _too_deep(option: str | None, where: str) -> DlcalcError:
 
 def _to_number(text: str, option: str | None) -> Number:
     """Convert one already-stripped number token; raise DlcalcError naming ``option``."""
+    digits = text[1:] if text[:1] in ("+", "-") else text
+    if digits.isascii() and digits.isdigit() and len(text) <= MAX_NUMBER_CHARS:  # an integer: no regex
+        return int(text)
     match = _NUMBER_RE.fullmatch(text)
     if match is None:
         if not text:

@@ -88,6 +88,8 @@ def parse_claim_number(text: str, option: str = "--check") -> Claim:
         raise DlcalcError("expected a number, got nothing", option)
     if len(source) > 200:
         raise DlcalcError(f"a claimed number is limited to 200 characters, got {len(source)}", option)
+    if source.isascii() and source.isdigit():  # a whole number, the commonest claim: no regex
+        return Claim(source, int(source))
     literal = re.fullmatch(r"[-+−]?(\d+\.\d*|\.\d+|\d+)(?:[eE]([+-]?\d+))?", source)
     if literal:
         mantissa, exponent = literal.group(1), int(literal.group(2) or 0)
@@ -241,7 +243,9 @@ def parse_claim_values(text: str, option: str = "--check") -> list[Claim]:
         body = body[1:-1]
     if not body.strip():
         raise DlcalcError("expected a value to check, got nothing", option)
-    if re.search(r"\d\s*[x×]\s*[\d(]", body) or ("," in body):
+    if body.isascii() and body.isdigit():
+        parts = [body]
+    elif re.search(r"\d\s*[x×]\s*[\d(]", body) or ("," in body):
         parts = re.split(r"\s*[x×,]\s*", body)
     elif re.fullmatch(r"\s*\S+(\s+\S+)+\s*", body) and all(
             re.fullmatch(r"[-+−]?[\d.]+(?:[eE][+-]?\d+)?(?:/\d+)?", p) for p in body.split()):

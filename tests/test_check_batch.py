@@ -71,10 +71,14 @@ def test_malformed_questions_are_named_and_the_rest_still_checked(tmp_path):
 def test_unreadable_and_invalid_sheets(tmp_path):
     broken = tmp_path / "broken.toml"
     broken.write_text("[a\ncommand = ")
-    code, data = check_json(str(broken), str(tmp_path / "missing.toml"))
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes('[q]\ncommand = "conv-out"\nclaim = "café"\n'.encode("latin-1"))
+    code, data = check_json(str(broken), str(tmp_path / "missing.toml"), str(latin))
     assert code == 2
     errors = [s["error"] for s in data["result"]["sheets"]]
     assert "not valid TOML" in errors[0] and "cannot read" in errors[1]
+    where = len('[q]\ncommand = "conv-out"\nclaim = "caf')  # the é, one latin-1 byte
+    assert f"is not UTF-8 text (TOML is UTF-8): byte {where} is 0xe9" in errors[2]
 
 
 def test_summaries_over_generated_submissions(tmp_path):

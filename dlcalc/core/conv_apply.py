@@ -547,6 +547,7 @@ class Direct:
     """
 
     PAD_COPY_LIMIT = 4_000_000
+    KERNEL_VALUES = 100_000  # kernels up to this size are read once into Python numbers
 
     def __init__(self, spec: ApplySpec) -> None:
         self.spec = spec
@@ -559,6 +560,11 @@ class Direct:
             import numpy as np
 
             self.padded = np.pad(spec.x.array, ((0, 0), *spec.padding), mode=NUMPY_PAD[self.mode])
+        # where each padded row and column comes from (None: zero padding), tabulated once per axis
+        self.rows = [self._source(r - pt, h) for r in range(self.shape[1])]
+        self.cols = [self._source(q - pl, w) for q in range(self.shape[2])]
+        small_kernel = spec.w is not None and spec.w.size <= self.KERNEL_VALUES
+        self.kernel = spec.w.nested() if small_kernel else None  # kernel[o][c][a][b] as numbers
 
     def real(self, r: int, q: int) -> bool:
         """Whether padded position (r, q) is an input element rather than padding."""
@@ -581,11 +587,16 @@ class Direct:
         """The padded input at (c, r, q) as a number; None beyond the padded input."""
         if r >= self.shape[1] or q >= self.shape[2]:
             return None
+        x = self.spec.x
         if self.padded is not None:
-            return self.spec.x.value(self.padded[c, r, q])
-        (pt, _), (pl, _) = self.spec.padding
-        i, j = self._source(r - pt, self.spec.x.shape[1]), self._source(q - pl, self.spec.x.shape[2])
-        return 0 if i is None or j is None else self.spec.x.number((c, i, j))
+            return x.value(self.padded[c, r, q])
+        i, j = self.rows[r], self.cols[q]
+        if i is None or j is None:
+            return 0
+        if x.flat is not None:
+            _, h, w = x.shape
+            return x.value(x.flat[(c * h + i) * w + j])
+        return x.number((c, i, j))
 
     def window(self, o: int, i: int, j: int) -> list[tuple[tuple[int, int, int], Any, tuple, Any]]:
         """The terms of cell (o, i, j): (input index, input value, kernel index, kernel value)."""
@@ -605,8 +616,8 @@ class Direct:
             for a in range(kh):
                 for b in range(kw):
                     r, q = i * sh + a * dh, j * sw + b * dw
-                    terms.append(((c, r, q), self.number(c, r, q), (o, cg, a, b),
-                                  spec.w.number((o, cg, a, b))))
+                    weight = self.kernel[o][cg][a][b] if self.kernel is not None else spec.w.number((o, cg, a, b))
+                    terms.append(((c, r, q), self.number(c, r, q), (o, cg, a, b), weight))
         return terms
 
     def cell(self, o: int, i: int, j: int) -> tuple[Any, list, Any]:
