@@ -1,18 +1,18 @@
 """``dlcalc conv-apply``: apply a kernel (or pooling) and show every output element worked out."""
 
-from enum import Enum
 from typing import Annotated
 
+import click
 import typer
 
 from dlcalc.commands import (
+    CONVENTION,
+    POOL,
     AtolOpt,
     CheckOpt,
-    Convention,
     JsonOpt,
     LatexOpt,
     MarkdownOpt,
-    Pool,
     RtolOpt,
     command_app,
     examples,
@@ -23,11 +23,7 @@ from dlcalc.commands import (
 app = command_app()
 
 
-class PadMode(str, Enum):
-    zeros = "zeros"
-    reflect = "reflect"
-    replicate = "replicate"
-    circular = "circular"
+PAD_MODE = click.Choice(["zeros", "reflect", "replicate", "circular"])
 
 
 EXAMPLES = examples(
@@ -56,12 +52,13 @@ def conv_apply_command(
     bias: Annotated[str | None, typer.Option("--bias", "-b", help="Bias: one number, or one per output channel.",
                                              show_default=False)] = None,
     flip: Annotated[bool, typer.Option("--flip", help="True convolution: rotate the kernel by 180° first.")] = False,
-    pad_mode: Annotated[PadMode, typer.Option("--pad-mode", help="How padding is filled.")] = PadMode.zeros,
+    pad_mode: Annotated[str, typer.Option("--pad-mode", click_type=PAD_MODE, help="How padding is filled.")] = "zeros",
     groups: Annotated[int, typer.Option("--groups", "-g", help="Grouped convolution (groups = channels: depthwise).",
                                         min=1)] = 1,
-    convention: Annotated[Convention, typer.Option(help="Whose 'same' padding: torch or tf.")] = Convention.torch,
-    pool: Annotated[Pool | None, typer.Option(help="Pool instead of convolving: max or avg.", rich_help_panel="Pooling",
-                                              show_default=False)] = None,
+    convention: Annotated[str, typer.Option(click_type=CONVENTION, help="Whose 'same' padding: torch or tf.")
+                          ] = "torch",
+    pool: Annotated[str | None, typer.Option(click_type=POOL, help="Pool instead of convolving: max or avg.",
+                                             rich_help_panel="Pooling", show_default=False)] = None,
     kernel_size: Annotated[str | None, typer.Option("--kernel-size", help="The pooling window, e.g. 2 or 3x3.",
                                                     rich_help_panel="Pooling", show_default=False)] = None,
     ceil_mode: Annotated[bool, typer.Option("--ceil-mode", help="Pooling with ceil_mode=True.",
@@ -90,7 +87,7 @@ def conv_apply_command(
 
     solution = conv_apply_request(
         input_text=input_, kernel_text=kernel, padding=padding, stride=stride, dilation=dilation, bias=bias,
-        flip=flip, pad_mode=pad_mode.value, groups=groups, pool=pool.value if pool else None,
+        flip=flip, pad_mode=pad_mode, groups=groups, pool=pool,
         kernel_size=kernel_size, ceil_mode=ceil_mode, count_include_pad=count_include_pad,
-        convention=convention.value, cell=cell, steps=steps, check=check, rtol=rtol, atol=atol)
+        convention=convention, cell=cell, steps=steps, check=check, rtol=rtol, atol=atol)
     return finish(solution, mode)

@@ -1,18 +1,18 @@
 """``dlcalc conv-out``: output size of a convolution, transposed convolution or pooling layer."""
 
-from enum import Enum
 from typing import Annotated
 
+import click
 import typer
 
 from dlcalc.commands import (
+    CONVENTION,
+    POOL,
     AtolOpt,
     CheckOpt,
-    Convention,
     JsonOpt,
     LatexOpt,
     MarkdownOpt,
-    Pool,
     RtolOpt,
     SymbolicOpt,
     command_app,
@@ -23,12 +23,7 @@ from dlcalc.commands import (
 
 app = command_app()
 
-class Unknown(str, Enum):
-    padding = "padding"
-    stride = "stride"
-    kernel = "kernel"
-    dilation = "dilation"
-    size = "size"
+UNKNOWN = click.Choice(["padding", "stride", "kernel", "dilation", "size"])
 
 
 CONV_OUT_EXAMPLES = examples(
@@ -54,16 +49,16 @@ def conv_out_command(
     padding: Annotated[str, typer.Option(
         "--padding", "-p", help="0, 1x2 (per axis), 1,2 (left,right), same or valid.")] = "0",
     dilation: Annotated[str, typer.Option("--dilation", "-d", help="Dilation, one or per axis.")] = "1",
-    convention: Annotated[Convention, typer.Option(
-        help="Whose 'same': torch (stride 1 only) or tf (TensorFlow SAME).")] = Convention.torch,
+    convention: Annotated[str, typer.Option(
+        click_type=CONVENTION, help="Whose 'same': torch (stride 1 only) or tf (TensorFlow SAME).")] = "torch",
     transposed: Annotated[bool, typer.Option("--transposed", help="A transposed convolution.")] = False,
     output_padding: Annotated[str, typer.Option(
         "--output-padding", help="Extra size on one side of a transposed convolution.")] = "0",
-    pool: Annotated[Pool | None, typer.Option(help="A pooling layer instead: max or avg.",
-                                              show_default=False)] = None,
+    pool: Annotated[str | None, typer.Option(click_type=POOL, help="A pooling layer instead: max or avg.",
+                                             show_default=False)] = None,
     ceil_mode: Annotated[bool, typer.Option("--ceil-mode", help="Pooling with ceil_mode=True.")] = False,
-    solve: Annotated[Unknown | None, typer.Option(
-        help="Find every integer value of this that gives --out.", rich_help_panel="Solving",
+    solve: Annotated[str | None, typer.Option(
+        click_type=UNKNOWN, help="Find every integer value of this that gives --out.", rich_help_panel="Solving",
         show_default=False)] = None,
     out: Annotated[str | None, typer.Option("--out", help="The output size wanted by --solve.",
                                             rich_help_panel="Solving", show_default=False)] = None,
@@ -84,8 +79,8 @@ def conv_out_command(
 
     solution = conv_out_request(
         size=size, kernel=kernel, stride=stride, padding=padding, dilation=dilation,
-        convention=convention.value, transposed=transposed, output_padding=output_padding,
-        pool=pool.value if pool else None, ceil_mode=ceil_mode, solve=solve.value if solve else None,
+        convention=convention, transposed=transposed, output_padding=output_padding,
+        pool=pool, ceil_mode=ceil_mode, solve=solve,
         out=out, symbolic=(mode != "json") if symbolic is None else symbolic,
         check=check, rtol=rtol, atol=atol)
     return finish(solution, mode)

@@ -1,8 +1,8 @@
 """``dlcalc elbo``: the VAE evidence lower bound, term by term, derived and checked."""
 
-from enum import Enum
 from typing import Annotated
 
+import click
 import typer
 
 from dlcalc.commands import (
@@ -21,9 +21,7 @@ from dlcalc.commands import (
 app = command_app()
 
 
-class Decoder(str, Enum):
-    bernoulli = "bernoulli"
-    gaussian = "gaussian"
+DECODER = click.Choice(["bernoulli", "gaussian"])
 
 
 EXAMPLES = examples(
@@ -53,8 +51,8 @@ def elbo_command(
                  ] = None,
     x_hat: Annotated[str | None, typer.Option("--x-hat", help="The decoder's output x̂ (Bernoulli means, or Gaussian "
                                               "means).", rich_help_panel=GAUSS, show_default=False)] = None,
-    decoder: Annotated[Decoder, typer.Option(help="The decoder's likelihood.", rich_help_panel=GAUSS)
-                       ] = Decoder.bernoulli,
+    decoder: Annotated[str, typer.Option(click_type=DECODER, help="The decoder's likelihood.", rich_help_panel=GAUSS)
+                       ] = "bernoulli",
     sigma_x: Annotated[float | None, typer.Option("--sigma-x", help="The Gaussian decoder's σ_x.",
                                                   rich_help_panel=GAUSS, show_default=False)] = None,
     drop_constant: Annotated[bool, typer.Option("--drop-constant", help="Leave out −½ ln(2πσ_x²), as many courses "
@@ -95,7 +93,7 @@ def elbo_command(
 
     solution = elbo_request(
         discrete=discrete, prior=prior, likelihood=likelihood, q=q, mu=mu, logvar=logvar, sigma=sigma,
-        prior_mu=prior_mu, prior_sigma=prior_sigma, x=x, x_hat=x_hat, decoder=decoder.value, sigma_x=sigma_x,
+        prior_mu=prior_mu, prior_sigma=prior_sigma, x=x, x_hat=x_hat, decoder=decoder, sigma_x=sigma_x,
         drop_constant=drop_constant, samples=samples, seed=seed, decoder_weights=decoder_weights, derive=derive,
         bits=bits, symbolic=(mode != "json") if symbolic is None else symbolic, check=check, rtol=rtol, atol=atol)
     return finish(solution, mode)

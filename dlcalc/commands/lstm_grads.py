@@ -1,8 +1,8 @@
 """``dlcalc lstm-grads``: one LSTM step's backward pass (or BPTT), verified, and formula checking."""
 
-from enum import Enum
 from typing import Annotated
 
+import click
 import typer
 
 from dlcalc.commands import AtolOpt, JsonOpt, LatexOpt, MarkdownOpt, RtolOpt, command_app, examples, finish, output_mode
@@ -10,14 +10,8 @@ from dlcalc.commands import AtolOpt, JsonOpt, LatexOpt, MarkdownOpt, RtolOpt, co
 app = command_app()
 
 
-class GateOrder(str, Enum):
-    ifog = "ifog"
-    ifgo = "ifgo"
-
-
-class Loss(str, Enum):
-    sum = "sum"
-    mse = "mse"
+GATE_ORDER = click.Choice(["ifog", "ifgo"])
+LOSS = click.Choice(["sum", "mse"])
 
 
 EXAMPLES = examples(
@@ -41,13 +35,12 @@ def lstm_grads_command(
     values: Annotated[str | None, typer.Option(
         "--values", help="@file.json with any of W, b, x, h_prev, c_prev, dh, dc_next, f_next (and xs, targets, "
         "h0, c0 for --steps).", rich_help_panel=INPUTS, show_default=False)] = None,
-    gate_order: Annotated[GateOrder, typer.Option("--gate-order",
-                                                  help="Rows of W: ifog (the seed's) or ifgo (PyTorch's).")] =
-    GateOrder.ifog,
+    gate_order: Annotated[str, typer.Option("--gate-order", click_type=GATE_ORDER,
+                                            help="Rows of W: ifog (the seed's) or ifgo (PyTorch's).")] = "ifog",
     steps: Annotated[int | None, typer.Option("--steps", "-T", help="Backpropagation through T steps.",
                                               rich_help_panel="Through time", show_default=False)] = None,
-    loss: Annotated[Loss, typer.Option(help="BPTT loss: sum of all h_t, or mse against --target.",
-                                       rich_help_panel="Through time")] = Loss.sum,
+    loss: Annotated[str, typer.Option(click_type=LOSS, help="BPTT loss: sum of all h_t, or mse against --target.",
+                                      rich_help_panel="Through time")] = "sum",
     target: Annotated[str | None, typer.Option("--target", help="Targets for mse: T×H (or H values) as a matrix.",
                                                rich_help_panel="Through time", show_default=False)] = None,
     formulas: Annotated[bool, typer.Option("--formulas", help="The backward formulas, derived and checked by sympy.")
@@ -74,7 +67,7 @@ def lstm_grads_command(
     from dlcalc.core.lstm import lstm_request
 
     solution = lstm_request(
-        hidden=hidden, input_size=input_size, seed=seed, values=values, order=gate_order.value, steps=steps,
-        loss=loss.value, target=target, formulas=formulas, symbolic=symbolic, check_formula=check_formula,
+        hidden=hidden, input_size=input_size, seed=seed, values=values, order=gate_order, steps=steps,
+        loss=loss, target=target, formulas=formulas, symbolic=symbolic, check_formula=check_formula,
         check=check, rtol=rtol, atol=atol)
     return finish(solution, mode)

@@ -1,8 +1,8 @@
 """``dlcalc params``: parameter counts, output shapes and MACs, layer by layer."""
 
-from enum import Enum
 from typing import Annotated
 
+import click
 import typer
 
 from dlcalc.commands import (
@@ -22,18 +22,8 @@ from dlcalc.commands import (
 app = command_app()
 
 
-class Framework(str, Enum):
-    torch = "torch"
-    keras = "keras"
-
-
-class Preset(str, Enum):
-    lenet5 = "lenet5"
-    alexnet = "alexnet"
-    vgg16 = "vgg16"
-    vgg19 = "vgg19"
-    resnet18 = "resnet18"
-    resnet50 = "resnet50"
+FRAMEWORK = click.Choice(["torch", "keras"])
+PRESET = click.Choice(["lenet5", "alexnet", "vgg16", "vgg19", "resnet18", "resnet50"])
 
 
 EXAMPLES = examples(
@@ -57,9 +47,10 @@ def params_command(
     layers: Annotated[str | None, typer.Option(
         "--layers", "-l", help='The network, e.g. "conv(6,5) relu maxpool(2) flatten fc(10)", or @file.',
         show_default=False)] = None,
-    preset: Annotated[Preset | None, typer.Option(help="A published network.", show_default=False)] = None,
-    framework: Annotated[Framework, typer.Option(
-        help="Whose conventions: torch (two RNN biases, BN buffers) or keras.")] = Framework.torch,
+    preset: Annotated[str | None, typer.Option(click_type=PRESET, help="A published network.",
+                                               show_default=False)] = None,
+    framework: Annotated[str, typer.Option(
+        click_type=FRAMEWORK, help="Whose conventions: torch (two RNN biases, BN buffers) or keras.")] = "torch",
     filters: Annotated[int | None, typer.Option("--filters", min=1, help="Output channels of one conv layer.",
                                                 rich_help_panel=SINGLE, show_default=False)] = None,
     kernel: Annotated[str | None, typer.Option("--kernel", "-k", help="Its kernel, e.g. 5 or 3x3.",
@@ -93,8 +84,8 @@ def params_command(
     from dlcalc.core.params import params_request
 
     solution = params_request(
-        layers=layers, preset=preset.value if preset else None, input_size=input_size, in_channels=in_channels,
+        layers=layers, preset=preset, input_size=input_size, in_channels=in_channels,
         filters=filters, kernel=kernel, stride=stride, padding=padding, dilation=dilation, groups=groups, bias=bias,
-        framework=framework.value, symbolic=(mode != "json") if symbolic is None else symbolic, check=check,
+        framework=framework, symbolic=(mode != "json") if symbolic is None else symbolic, check=check,
         check_layer=check_layer, check_shape=check_shape, rtol=rtol, atol=atol)
     return finish(solution, mode)
