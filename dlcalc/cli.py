@@ -6,8 +6,6 @@ into a click command, only when it is the one being run, helped or completed; th
 sympy and rich are imported further down still, by the code paths that need them.
 """
 
-from __future__ import annotations
-
 import importlib
 import os
 import sys
