@@ -14,6 +14,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,6 +25,7 @@ DLCALC = [PY, str(Path(PY).with_name("dlcalc"))] if Path(PY).with_name("dlcalc")
     PY, "-m", "dlcalc"]
 
 SMALL_SHEET = HERE / "small-sheet.toml"
+NPY = Path(tempfile.gettempdir()) / "dlcalc-bench-2x2.npy"  # written by main(): a path that must import numpy
 COMPLETE = {"COMP_WORDS": "dlcalc conv-out --pa", "COMP_CWORD": "2", "_DLCALC_COMPLETE": "complete_bash"}
 
 CASES = {
@@ -34,16 +36,18 @@ CASES = {
     "dlcalc params --json (one layer)": [*DLCALC, "params", "--input", "32x32", "--filters", "6", "--kernel", "5",
                                          "--json"],
     "dlcalc check small sheet --json": [*DLCALC, "check", str(SMALL_SHEET), "--json"],
-    "dlcalc conv-apply --json (numpy)": [*DLCALC, "conv-apply", "--input", "1 2; 3 4", "--kernel", "1", "--json"],
-    "dlcalc lstm-grads --json (numpy)": [*DLCALC, "lstm-grads", "--json"],
+    "dlcalc conv-apply --json (2×2 text)": [*DLCALC, "conv-apply", "--input", "1 2; 3 4", "--kernel", "1", "--json"],
+    "dlcalc lstm-grads --json (default)": [*DLCALC, "lstm-grads", "--json"],
+    "conv-apply --json on a .npy (numpy)": [*DLCALC, "conv-apply", "--input", f"@{NPY}", "--kernel", "1", "--json"],
+    "lstm-grads --hidden 8 --json (numpy)": [*DLCALC, "lstm-grads", "--hidden", "8", "--json"],
     "dlcalc elbo --json (Gaussian KL)": [*DLCALC, "elbo", "--mu", "0.5", "--sigma", "1", "--json"],
     "dlcalc gan-optimal-d --json (discrete)": [*DLCALC, "gan-optimal-d", "--p-data", "0.5,0.5", "--p-g", "0.3,0.7",
                                             "--json"],
 }
 ENV = {"TAB completion (bash)": COMPLETE}
 TARGETS = {"TAB completion (bash)": 1.2, "dlcalc conv-out --json": 1.2, "dlcalc params --json (one layer)": 1.2,
-           "dlcalc check small sheet --json": 1.2, "dlcalc conv-apply --json (numpy)": 1.5,
-           "dlcalc lstm-grads --json (numpy)": 1.5, "dlcalc elbo --json (Gaussian KL)": 1.5,
+           "dlcalc check small sheet --json": 1.2, "dlcalc conv-apply --json (2×2 text)": 1.5,
+           "dlcalc lstm-grads --json (default)": 1.5, "dlcalc elbo --json (Gaussian KL)": 1.5,
            "dlcalc gan-optimal-d --json (discrete)": 1.5}
 
 
@@ -59,8 +63,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=30)
     args = parser.parse_args()
-    for name, argv in CASES.items():  # warm the file cache and .pyc files
-        time_once(argv, ENV.get(name))
+    subprocess.run([PY, "-c", f"import numpy; numpy.save({str(NPY)!r}, numpy.array([[1, 2], [3, 4]]))"], check=True)
+    for name, argv in CASES.items():  # warm the file cache and .pyc files; a failing case would time its error path
+        done = subprocess.run(argv, capture_output=True, env=dict(os.environ, NO_COLOR="1", **ENV.get(name, {})),
+                              check=False)
+        if done.returncode != 0:
+            sys.exit(f"{name}: exit {done.returncode}: {done.stderr.decode(errors='replace').strip()}")
     samples: dict[str, list[float]] = {name: [] for name in CASES}
     for _ in range(args.rounds):
         for name, argv in CASES.items():
