@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import math
 import re
-import sys
 from collections.abc import Sequence
 
 from dlcalc.errors import DlcalcError
-from dlcalc.parse import LazyPattern, array_shape, flatten
+from dlcalc.parse import LazyPattern, array_shape, flatten, is_fraction
 from dlcalc.solution import Verdict, _Record
 
 TYPE_CHECKING = False
@@ -38,11 +37,6 @@ def _fraction(value: Number | str, denominator: int | None = None) -> Fraction:
     from fractions import Fraction
 
     return Fraction(value) if denominator is None else Fraction(value, denominator)
-
-
-def _is_fraction(value: object) -> bool:
-    fractions = sys.modules.get("fractions")
-    return fractions is not None and isinstance(value, fractions.Fraction)
 
 MAX_CLAIM_TEXT = 100_000
 MAX_CLAIM_BITS = 4096  # exact claims beyond ~10^1200 are refused rather than computed
@@ -176,7 +170,7 @@ class _Expression:
         if self._peek() == "^":
             self._next()
             power = self._factor()
-            if not isinstance(power, int) and not (_is_fraction(power) and power.denominator == 1):
+            if not isinstance(power, int) and not (is_fraction(power) and power.denominator == 1):
                 raise DlcalcError(f"only whole-number powers are allowed in {self.text!r}", self.option)
             if abs(power) > 64 or (base == 0 and power < 0):
                 raise DlcalcError(f"power out of range in {self.text!r}", self.option)
@@ -229,7 +223,7 @@ def _exact(*values: Number) -> bool:
 
 
 def _tidy(value: Number) -> Number:
-    if _is_fraction(value) and value.denominator == 1:
+    if is_fraction(value) and value.denominator == 1:
         return int(value)
     return value
 
@@ -298,7 +292,7 @@ def _short(value: float) -> str:
 
 
 def _show(value: Number | Fraction) -> str:
-    if _is_fraction(value):
+    if is_fraction(value):
         if value.denominator == 1:
             return str(value.numerator)
         places = _terminating_places(value.denominator)
