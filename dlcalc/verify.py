@@ -449,6 +449,12 @@ def _indices(shape: tuple[int, ...]):
             yield (i, *rest)
 
 
+def _without_leading_ones(shape: tuple[int, ...]) -> tuple[int, ...]:
+    while shape and shape[0] == 1:
+        shape = shape[1:]
+    return shape
+
+
 def check_array(text: str, correct: list, *, option: str = "--check", rtol: float | None = None,
                 atol: float | None = None, label=None, explain=None, why_shape: str = "",
                 alternatives: Sequence[Alternative] = (), max_listed: int = 12) -> Verdict:
@@ -464,6 +470,8 @@ def check_array(text: str, correct: list, *, option: str = "--check", rtol: floa
     label = label or (lambda index: "[" + ",".join(map(str, index)) + "]")
     shape, claims = parse_claim_array(text, option)
     want = array_shape(correct)
+    if shape != want and _without_leading_ones(shape) == _without_leading_ones(want):
+        shape = want  # the same numbers with fewer (or more) outer brackets: "7" for a 1×1 output, "1 2 3" for 1×3
     claimed_nested = _nest([c.value for c in claims], shape)
     if shape != want:
         details = [f"✗ expected a {'×'.join(map(str, want))} output{' (' + why_shape + ')' if why_shape else ''}, "
@@ -481,7 +489,7 @@ def check_array(text: str, correct: list, *, option: str = "--check", rtol: floa
         if not claim_matches(claim, _at(correct, index), rtol, atol):
             wrong.append((index, claim))
     if not wrong:
-        details = [f"✓ all {len(claims)} cells match"]
+        details = [f"✓ all {len(claims)} cells match" if len(claims) != 1 else "✓ the one cell matches"]
         decimals = {c.decimals for c in claims if c.decimals is not None}
         if decimals:
             details.append(f"decimals are accepted at the precision written ({', '.join(map(str, sorted(decimals)))} "

@@ -407,3 +407,47 @@ def test_small_text_input_never_imports_numpy():
     assert done.stderr.strip().splitlines()[-1] == "False", done.stderr
     # reflect-padded: rows 4 3 4 3 / 2 1 2 1 / 4 3 4 3 / 2 1 2 1, so every diagonal pair sums to 5
     assert json.loads(done.stdout)["result"]["output"] == [[5, 5, 5], [5, 5, 5], [5, 5, 5]]
+
+
+@pytest.mark.parametrize(("args", "cell"), [
+    (["--input", "1e308 1e308", "--kernel", "10"], "O[0,0]"),
+    (["--input", "1 1e308", "--kernel", "1", "--bias", "1e308"], "O[0,1]"),
+    (["--input", "1e308 1e308; 1 1", "--pool", "avg", "--kernel-size", "1x2", "--stride", "1"], "O[0,0]"),
+    (["--input", "[[[1, 1], [1, 1]], [[1e308, 1e308], [1, 1]]]", "--kernel", "1 1", "--groups", "2"], "O[1,0,0]"),
+])
+@CORES
+def test_an_overflowing_output_is_refused_naming_the_cell(core_name, args, cell):
+    """NaN and infinity never appear unnamed: an output beyond float64 is an input error, exit 2."""
+    with core(core_name):
+        result = runner.invoke(app, ["conv-apply", *args, "--json"])
+    assert_bad_input(result, f"the output overflows float64 at {cell}")
+
+
+def test_an_overflow_from_a_npy_input_prints_no_numpy_warning(tmp_path):
+    import subprocess
+    import sys
+
+    np.save(tmp_path / "x.npy", np.array([[1e308, 1e308], [1.0, 2.0]]))
+    done = subprocess.run([sys.executable, "-m", "dlcalc", "conv-apply", "--input", f"@{tmp_path / 'x.npy'}",
+                           "--kernel", "1 1"], capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "dlcalc conv-apply: error: --input: the output overflows float64 at O[0,0] (beyond ±1.8e308); "
+        "use smaller numbers"]
+
+
+def test_cancelling_huge_terms_are_not_an_overflow():
+    sol = conv_apply(build_apply_spec(input_text="1e308 1e308", kernel_text="1 -1"))
+    assert sol.result["output"].tolist() == [[0.0]]
+
+
+@pytest.mark.parametrize(("x", "claim"), [
+    ("2", "6"),                      # a 1×1 output claimed as one number
+    ("1 2 3", "3 6 9"),              # a 1×3 output claimed as a plain list
+    ("[[[1, 2], [3, 4]]]", "3 6; 9 12"),  # one channel, claimed as a matrix
+])
+def test_a_claim_without_the_outer_brackets_is_read_as_the_output(x, claim):
+    result = runner.invoke(app, ["conv-apply", "--input", x, "--kernel", "3", "--check", claim])
+    assert result.exit_code == 0, result.output
+    wrong = runner.invoke(app, ["conv-apply", "--input", x, "--kernel", "3", "--check", claim + "1"])
+    assert wrong.exit_code == 1, wrong.output

@@ -697,6 +697,30 @@ def output_values(spec: ApplySpec) -> tuple[Any, Any]:
     return stored, value
 
 
+def first_non_finite(spec: ApplySpec, stored: Any) -> tuple[int, int, int] | None:
+    """The first output cell (o, i, j) that overflowed to ±inf or NaN (float inputs only), bias
+    included; None when every cell is finite. Exact outputs never overflow."""
+    if spec.x.exact and (spec.w is None or spec.w.exact) and not any(isinstance(b, float) for b in spec.bias):
+        return None
+    bias = spec.bias or [0.0] * spec.out_channels
+    if isinstance(stored, list):
+        for o, plane in enumerate(stored):
+            for i, row in enumerate(plane):
+                for j, total in enumerate(row):
+                    if not math.isfinite(float(total) + bias[o]):
+                        return o, i, j
+        return None
+    import numpy as np
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        for o in range(stored.shape[0]):
+            plane = stored[o] + bias[o] if spec.bias else stored[o]
+            bad = np.argwhere(~np.isfinite(plane))
+            if bad.size:
+                return o, int(bad[0][0]), int(bad[0][1])
+    return None
+
+
 class Grid:
     """The output: every cell as nested lists for JSON (``tolist``), and for people a preview
     that elides the middle of a large one (``preview``), so a 512×512 result prints in a blink."""
@@ -835,6 +859,10 @@ def conv_apply(spec: ApplySpec, *, cell: tuple[int, ...] | None = None, steps: i
             sol.steps.append(step)
 
     stored, value = output_values(spec)
+    overflow = first_non_finite(spec, stored)
+    if overflow is not None:
+        raise DlcalcError(f"the output overflows float64 at O[{_index(*overflow, spec.channels)}] (beyond ±1.8e308); "
+                          "use smaller numbers", "--input")
     total_cells = spec.out_channels * ho * wo
     if cell is not None:
         chosen = [_cell_index(spec, cell, ho, wo)]
@@ -919,7 +947,7 @@ def _direct_check(sol: Solution, spec: ApplySpec, direct: Direct, value, shown: 
         if not same and bad is None:
             bad = (o, i, j, direct_value, core_value)
     how = "exactly" if exact else ("to the last bit" if worst == 0 else f"to a relative error of {worst:.1e}")
-    which = f"all {len(cells):,} cells" if every is not None else \
+    which = ("the one cell" if len(cells) == 1 else f"all {len(cells):,} cells") if every is not None else \
         f"{len(cells):,} cells (the shown ones, the borders and a sample)"
     detail = f"the output, computed tap by tap, equals the window-by-window sums {how} for {which}"
     if bad is not None:
@@ -948,6 +976,8 @@ def alternatives(spec: ApplySpec) -> list:
             changed.output_size()
             stored, value = output_values(changed)
         except (DlcalcError, ValueError):
+            return
+        if first_non_finite(changed, stored) is not None:
             return
         found.append(Alternative(description, nested_output(changed, value)))
 

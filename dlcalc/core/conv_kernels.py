@@ -62,9 +62,10 @@ def apply_kernel(spec: ApplySpec) -> np.ndarray:
         bound = spec.x.max_abs() * spec.w.max_abs() * w.shape[1] * w.shape[2] * w.shape[3]
         if bound >= INT64_SAFE:  # sums could overflow int64: use Python integers
             x, w = x.astype(object), w.astype(object)
-    if spec.stride == (1, 1) and x.dtype != object and w.dtype != object:
-        return _apply_flat(spec, x, w)
-    return _apply_strided(spec, x, w)
+    with np.errstate(over="ignore", invalid="ignore"):  # a float overflow is reported by the caller, by cell
+        if spec.stride == (1, 1) and x.dtype != object and w.dtype != object:
+            return _apply_flat(spec, x, w)
+        return _apply_strided(spec, x, w)
 
 
 def _apply_flat(spec: ApplySpec, x: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -157,6 +158,11 @@ def _apply_strided(spec: ApplySpec, x: np.ndarray, w: np.ndarray) -> np.ndarray:
 def apply_pool(spec: ApplySpec) -> np.ndarray:
     """Max or average pooling (C×H'×W'): the window maxima, or the window sums (the divisors are
     :func:`dlcalc.core.conv_apply.avg_divisors`)."""
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflowing sum is reported by the caller
+        return _pool(spec)
+
+
+def _pool(spec: ApplySpec) -> np.ndarray:
     x = spec.x.array
     ho, wo = spec.output_size()
     (sh, sw), (dh, dw), (kh, kw) = spec.stride, spec.dilation, spec.kernel_size
