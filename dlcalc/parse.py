@@ -210,6 +210,19 @@ def _too_deep(option: str | None, where: str) -> DlcalcError:
 # --------------------------------------------------------------------------- numbers
 
 
+def non_finite_at(value: object, where: str = "") -> str | None:
+    """Where in nested dicts and lists a float is ±inf or NaN (``"recon"``, ``"d_star[3]"``), or None."""
+    if isinstance(value, float):
+        return None if math.isfinite(value) else where
+    if isinstance(value, dict):
+        items = ((f"{where}.{key}" if where else str(key), v) for key, v in value.items())
+    elif isinstance(value, (list, tuple)):
+        items = ((f"{where}[{k}]", v) for k, v in enumerate(value))
+    else:
+        return None
+    return next((found for path, v in items if (found := non_finite_at(v, path)) is not None), None)
+
+
 def is_fraction(value: object) -> bool:
     """Whether a value is a ``fractions.Fraction``, without importing fractions (2 ms of start-up)."""
     return type(value).__name__ == "Fraction"

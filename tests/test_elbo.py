@@ -177,3 +177,33 @@ def test_other_modes(mode):
     result = runner.invoke(app, ["elbo", "--discrete", "--prior", "0.3,0.7", "--likelihood", "0.9,0.2", "--q",
                                  "0.5,0.5", "--derive", mode])
     assert result.exit_code == 0 and "ELBO" in result.stdout
+
+
+@pytest.mark.parametrize(("args", "fragment"), [
+    (["--mu", "1e308", "--sigma", "1"], "--mu: μ within ±1e150 is supported"),
+    (["--mu", "0", "--sigma", "1e-320"], "--sigma: σ between 1e-150 and 1e150 is supported"),
+    (["--mu", "0", "--sigma", "1", "--prior-sigma", "1e160"], "--prior-sigma: σ_p between 1e-150 and 1e150"),
+    (["--mu", "0", "--logvar", "700"], "--logvar: ln σ² within ±690 is supported"),
+    (["--mu", "0", "--sigma", "1e-100", "--prior-sigma", "1e120"], "--prior-sigma: dimension 1: σ²/σ_p² = 0"),
+    (["--mu", "1e100", "--sigma", "1", "--prior-sigma", "1e-100"], "(μ − μ_p)²/σ_p² = inf"),
+    (["--mu", "0.5", "--sigma", "1", "--x", "1e300", "--x-hat", "0", "--decoder", "gaussian", "--sigma-x", "1"],
+     "--x: x within ±1e150"),
+])
+def test_numbers_beyond_float64_are_refused_naming_the_option(args, fragment):
+    """Was an internal error (OverflowError, math domain error) before the bounds."""
+    assert_bad_input(runner.invoke(app, ["elbo", *args]), fragment)
+
+
+def test_the_largest_supported_numbers_still_compute():
+    result = runner.invoke(app, ["elbo", "--mu", "1e70", "--sigma", "1e-70", "--prior-sigma", "1e70", "--json"])
+    assert result.exit_code == 0, result.output
+    kl = json.loads(result.stdout)["result"]["kl"]
+    # ½(σ²/σ_p² + μ²/σ_p² − 1 − ln(σ²/σ_p²)) with σ²/σ_p² = 1e-280, μ²/σ_p² = 1
+    assert kl == pytest.approx(0.5 * (1e-280 + 1 - 1 - math.log(1e-280)), rel=1e-12)
+
+
+@pytest.mark.parametrize("extra", [[], ["--samples", "10"]])
+def test_a_result_beyond_float64_is_refused_and_named(extra):
+    result = runner.invoke(app, ["elbo", "--mu", "0.5", "--sigma", "1", "--x", "1e150", "--x-hat", "0",
+                                 "--decoder", "gaussian", "--sigma-x", "1e-150", *extra])
+    assert_bad_input(result, "the result recon comes out as ±inf or NaN in float64")

@@ -156,3 +156,77 @@ def test_other_modes(mode):
     result = runner.invoke(app, ["gan-optimal-d", "--p-data", "0.2,0.5,0.3", "--p-g", "0.4,0.4,0.2", "--derive",
                                  "--plot", "-", mode])
     assert result.exit_code == 0 and "JSD" in result.stdout
+
+
+def _jsd_by_mpmath(p_text: str, q_text: str) -> float:
+    """The JSD by mpmath's adaptive quadrature at 30 digits, split at every component's centre,
+    scale multiples and uniform ends (an integrator independent of dlcalc's Simpson/Gauss pair)."""
+    import mpmath
+
+    mpmath.mp.dps = 30
+    p, q = parse_density(p_text, "--p-data"), parse_density(q_text, "--p-g")
+
+    def pdf(density, x):
+        total = mpmath.mpf(0)
+        for c in density.components:
+            if c.kind == "normal":
+                total += c.weight * mpmath.npdf(x, c.a, c.b)
+            elif c.kind == "uniform":
+                total += c.weight * (1 / mpmath.mpf(c.b - c.a) if c.a <= x <= c.b else 0)
+            else:
+                total += c.weight * mpmath.exp(-abs(x - c.a) / c.b) / (2 * c.b)
+        return total
+
+    def integrand(x):
+        a, b = pdf(p, x), pdf(q, x)
+        m = (a + b) / 2
+        return (a * mpmath.log(a / m) if a > 0 else 0) / 2 + (b * mpmath.log(b / m) if b > 0 else 0) / 2
+
+    cuts = sorted({mpmath.mpf(x) for c in (*p.components, *q.components)
+                   for x in ([c.a, c.b] if c.kind == "uniform" else [c.a + t * c.b for t in (-40, -12, -4, -1, 0, 1, 4,
+                                                                                             12, 40)])})
+    return float(mpmath.quad(integrand, [-mpmath.inf, *cuts, mpmath.inf]))
+
+
+@pytest.mark.parametrize(("p_text", "q_text"), [
+    ("normal(0,0.001)", "normal(0,1000)"),             # scales 10⁶ apart: a uniform grid missed the peak
+    ("laplace(0,0.001)", "normal(0,1)"),
+    ("0.5*normal(-3,0.1) + 0.5*normal(3,0.1)", "uniform(-4,4)"),
+    ("normal(0,1)", "0.3*laplace(1,0.5) + 0.7*normal(-1,2)"),
+])
+def test_jsd_of_densities_at_very_different_scales_matches_mpmath(p_text, q_text):
+    data = run_json("--p-data", p_text, "--p-g", q_text)
+    assert data["result"]["jsd"] == pytest.approx(_jsd_by_mpmath(p_text, q_text), abs=1e-9)
+    assert all(c["passed"] for c in data["checks"]), data["checks"]
+    assert {"V two ways", "each density integrates to 1"} <= {c["name"] for c in data["checks"]}
+
+
+def test_the_two_ways_are_two_quadrature_rules_and_can_disagree(monkeypatch):
+    """The ✓ lines are not identities of one computation: break Gauss–Legendre and both fail or differ."""
+    from dlcalc.core import gan
+
+    monkeypatch.setattr(gan, "GAUSS_NODES", 1)  # a one-point rule per piece: the KL terms go wrong
+    data = run_json("--p-data", "normal(0,1)", "--p-g", "normal(1,2)")
+    assert [c["passed"] for c in data["checks"] if c["name"] == "V two ways"] == [False]
+
+
+@pytest.mark.parametrize(("density", "fragment"), [
+    ("normal(0,1e-300)", "scales (or widths) of at least 1e-100"),
+    ("normal(1e300,1)", "parameters within ±1e100"),
+    ("normal(1e90,1e-90)", "the scale is below what float64 can resolve"),
+    ("uniform(1e20,1.0000000000001e20)", "the width is below what float64 can resolve"),
+])
+def test_densities_beyond_float64_are_refused(density, fragment):
+    assert_bad_input(runner.invoke(app, ["gan-optimal-d", "--p-data", density, "--p-g", "normal(0,1)"]), fragment)
+
+
+def test_default_points_follow_the_densities():
+    data = run_json("--p-data", "uniform(0,1)", "--p-g", "uniform(0.5,2)")
+    assert data["inputs"]["points"] == [0, 0.5, 1, 1.5, 2]
+    assert data["result"]["d_star"] == pytest.approx([1, 0.6, 0.6, 0, 0])
+    assert run_json("--p-data", "normal(0,1)", "--p-g", "normal(0,1)")["inputs"]["points"] == [-2, -1, 0, 1, 2]
+
+
+def test_numbers_with_exponents_are_a_discrete_distribution():
+    data = run_json("--p-data", "1e-3,0.999", "--p-g", "5e-1,0.5")
+    assert data["inputs"]["p_data"] == [0.001, 0.999]

@@ -872,3 +872,12 @@ bracketish = st.recursive(
 @given(bracketish)
 def test_fuzz_nested_brackets(text: str) -> None:
     never_crashes(text)
+
+
+def test_non_finite_at_names_the_place():
+    from dlcalc.parse import non_finite_at
+
+    assert non_finite_at({"a": 1.0, "b": [0.5, 2]}) is None
+    assert non_finite_at({"a": 1.0, "b": [0.5, float("-inf")]}) == "b[1]"
+    assert non_finite_at([[1.0], [float("nan")]]) == "[1][0]"
+    assert non_finite_at({"x": {"y": float("inf")}}) == "x.y"

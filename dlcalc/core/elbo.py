@@ -37,6 +37,27 @@ def _floats(text: str | None, option: str) -> list[float] | None:
     return values
 
 
+LARGEST = 1e150  # |μ|, |x| and σ at most this, σ at least 1/LARGEST: squares stay inside float64
+LARGEST_LOGVAR = 690.0  # ln σ² within ±690: σ² between 1e-300 and 1e300
+
+
+def _in_range(values: list[float] | None, option: str, what: str, scale: bool = False) -> None:
+    """Refuse numbers whose squares would leave float64: |v| ≤ 1e150, and for a scale also v ≥ 1e-150."""
+    for v in values or []:
+        if abs(v) > LARGEST or (scale and v < 1 / LARGEST):
+            bound = "between 1e-150 and 1e150" if scale else "within ±1e150"
+            raise DlcalcError(f"{what} {bound} is supported (its square must fit in float64), got {v:g}", option)
+
+
+def _ratios_in_range(mus: list[float], var: list[float], pmus: list[float], pvar: list[float], option: str) -> None:
+    """The KL's σ²/σ_p² and (μ − μ_p)²/σ_p² must be finite, and σ²/σ_p² above 0 (its log is taken)."""
+    for k, (m, v, pm, pv) in enumerate(zip(mus, var, pmus, pvar, strict=True)):
+        ratio, shift = v / pv, (m - pm) * (m - pm) / pv
+        if not (0 < ratio < math.inf and shift < math.inf):
+            raise DlcalcError(f"dimension {k + 1}: σ²/σ_p² = {ratio:g} and (μ − μ_p)²/σ_p² = {shift:g} must be "
+                              "finite and σ²/σ_p² above 0 in float64; bring σ and σ_p (or μ) closer in scale", option)
+
+
 def _same_length(named: dict[str, list | None]) -> int:
     lengths = {name: len(values) for name, values in named.items() if values is not None and len(values) > 1}
     sizes = set(lengths.values())
@@ -122,17 +143,24 @@ def gaussian_elbo(*, mu: str, logvar: str | None = None, sigma: str | None = Non
     psigmas = _floats(prior_sigma, "--prior-sigma") or [1.0]
     if any(s <= 0 for s in psigmas):
         raise DlcalcError(f"σ_p must be positive, got {min(psigmas):g}", "--prior-sigma")
+    _in_range(mus, "--mu", "μ")
+    _in_range(pmus, "--prior-mu", "μ_p")
+    _in_range(sigmas, "--sigma", "σ", scale=True)
+    _in_range(psigmas, "--prior-sigma", "σ_p", scale=True)
     d = _same_length({"--mu": mus, "--logvar": logvars, "--sigma": sigmas, "--prior-mu": pmus,
                       "--prior-sigma": psigmas})
     mus = _broadcast(mus, d)
     if logvars is not None:
         logvars = _broadcast(logvars, d)
-        if any(abs(v) > 700 for v in logvars):
-            raise DlcalcError("ln σ² beyond ±700 overflows", "--logvar")
+        if any(abs(v) > LARGEST_LOGVAR for v in logvars):
+            raise DlcalcError(f"ln σ² within ±{LARGEST_LOGVAR:g} is supported (σ² between 1e-300 and 1e300), got "
+                              f"{max(logvars, key=abs):g}", "--logvar")
         var = [math.exp(v) for v in logvars]
     else:
         var = [s * s for s in _broadcast(sigmas, d)]
     pmus, pvar = _broadcast(pmus, d), [s * s for s in _broadcast(psigmas, d)]
+    _ratios_in_range(mus, var, pmus, pvar, "--prior-sigma" if prior_sigma is not None else
+                     "--sigma" if sigma is not None else "--logvar")
     unit = "bits" if bits else "nats"
     scale = 1 / LN2 if bits else 1.0
     sol = Solution("elbo", "the evidence lower bound of a Gaussian encoder" + (", in bits" if bits else ""))
@@ -202,6 +230,10 @@ def _reconstruction(sol, numbers, x_text, x_hat_text, decoder, sigma_x, drop_con
     if x_text is None or x_hat_text is None:
         raise DlcalcError("needs both --x and --x-hat", "--x" if x_text is None else "--x-hat")
     xs, hats = _floats(x_text, "--x"), _floats(x_hat_text, "--x-hat")
+    _in_range(xs, "--x", "x")
+    _in_range(hats, "--x-hat", "x̂")
+    if sigma_x is not None and sigma_x > 0:
+        _in_range([sigma_x], "--sigma-x", "σ_x", scale=True)
     if len(xs) != len(hats):
         raise DlcalcError(f"lengths disagree: --x has {len(xs)}, --x-hat has {len(hats)}", "--x-hat")
     if decoder == "bernoulli":
@@ -509,6 +541,28 @@ def elbo_request(*, discrete: bool = False, prior: str | None = None, likelihood
                  symbolic: bool = True, check: list[str] | None = None, rtol: float | None = None,
                  atol: float | None = None) -> Solution:
     """elbo from its option texts."""
+    try:
+        sol = _elbo_request(discrete=discrete, prior=prior, likelihood=likelihood, q=q, mu=mu, logvar=logvar,
+                             sigma=sigma, prior_mu=prior_mu, prior_sigma=prior_sigma, x=x, x_hat=x_hat,
+                             decoder=decoder, sigma_x=sigma_x, drop_constant=drop_constant, samples=samples,
+                             seed=seed, decoder_weights=decoder_weights, derive=derive, bits=bits,
+                             symbolic=symbolic, check=check, rtol=rtol, atol=atol)
+    except (OverflowError, ZeroDivisionError) as error:  # the bounds above should make these impossible
+        raise DlcalcError(f"the numbers leave float64's range ({error}); use smaller ones", None) from None
+    from dlcalc.parse import non_finite_at
+
+    where = non_finite_at(sol.result)
+    if where is not None:  # NaN and infinity never appear unnamed: say which result left float64
+        raise DlcalcError(f"the result {where} comes out as ±inf or NaN in float64: the inputs are too far apart "
+                          "in scale; bring them closer", None)
+    return sol
+
+
+def _elbo_request(*, discrete: bool, prior: str | None, likelihood: str | None, q: str | None, mu: str | None,
+                  logvar: str | None, sigma: str | None, prior_mu: str | None, prior_sigma: str | None,
+                  x: str | None, x_hat: str | None, decoder: str, sigma_x: float | None, drop_constant: bool,
+                  samples: int | None, seed: int, decoder_weights: str | None, derive: bool, bits: bool,
+                  symbolic: bool, check: list[str] | None, rtol: float | None, atol: float | None) -> Solution:
     if discrete:
         for name, value in (("--prior", prior), ("--likelihood", likelihood), ("--q", q)):
             if value is None:

@@ -21,6 +21,13 @@ from dlcalc.parse import LazyPattern, term
 from dlcalc.solution import Preview, Solution
 
 LOG4 = math.log(4.0)
+LARGEST = 1e100  # density parameters within ±1e100, scales at least 1e-100: every pdf value fits in float64
+RESOLUTION = 1e-9  # a scale (or a uniform's width) at least this fraction of its location: pieces stay distinct
+# integration pieces, in multiples of the scale from the centre (the spans are 12σ and 70b)
+NORMAL_STEPS = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0)
+LAPLACE_STEPS = (0.0, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 12.0, 18.0, 25.0, 35.0, 50.0, 70.0)
+SIMPSON_INTERVALS = 128  # per piece (and half as many for the error estimate)
+GAUSS_NODES = 24  # per piece, for the independent second rule
 
 
 # ---------------------------------------------------------------------------------------------
@@ -36,7 +43,8 @@ class Component:
 
     def pdf(self, x: float) -> float:
         if self.kind == "normal":
-            return math.exp(-0.5 * ((x - self.a) / self.b) ** 2) / (self.b * math.sqrt(2 * math.pi))
+            z = (x - self.a) / self.b
+            return math.exp(-0.5 * z * z) / (self.b * math.sqrt(2 * math.pi))
         if self.kind == "uniform":
             return 1.0 / (self.b - self.a) if self.a <= x <= self.b else 0.0
         return math.exp(-abs(x - self.a) / self.b) / (2 * self.b)  # laplace
@@ -50,7 +58,13 @@ class Component:
         return self.a - 70 * self.b, self.a + 70 * self.b
 
     def breakpoints(self) -> list[float]:
-        return [self.a, self.b] if self.kind == "uniform" else [self.a]
+        """Where integration splits: a uniform's ends (its jumps); a normal's or Laplace's centre and
+        multiples of its scale out to its span, so a narrow peak is resolved however wide the
+        other density is."""
+        if self.kind == "uniform":
+            return [self.a, self.b]
+        steps = NORMAL_STEPS if self.kind == "normal" else LAPLACE_STEPS
+        return [self.a + sign * t * self.b for t in steps for sign in (-1.0, 1.0)]
 
     def text(self) -> str:
         return f"{self.kind}({self.a:g}, {self.b:g})"
@@ -70,7 +84,7 @@ class Density:
         return min(s[0] for s in spans), max(s[1] for s in spans)
 
     def breakpoints(self) -> list[float]:
-        return [p for c in self.components for p in c.breakpoints() if c.kind == "uniform"]
+        return [p for c in self.components for p in c.breakpoints()]
 
     def text(self) -> str:
         parts = [c.text() if len(self.components) == 1 else f"{c.weight:g}·{c.text()}" for c in self.components]
@@ -151,6 +165,14 @@ def parse_density(text: str, option: str) -> Density:
             raise DlcalcError(f"uniform({a:g}, {b:g}): needs a < b", option)
         if weight <= 0:
             raise DlcalcError(f"mixture weights must be positive, got {weight:g} at column {column}", option)
+        if max(abs(a), abs(b)) > LARGEST or (name != "uniform" and b < 1 / LARGEST) or \
+                (name == "uniform" and b - a < 1 / LARGEST):
+            raise DlcalcError(f"{name}({a:g}, {b:g}): parameters within ±1e100 and scales (or widths) of at least "
+                              "1e-100 are supported (the densities must stay inside float64)", option)
+        spread, where = (b - a, max(abs(a), abs(b))) if name == "uniform" else (b, abs(a))
+        if spread < RESOLUTION * where:
+            raise DlcalcError(f"{name}({a:g}, {b:g}): the {'width' if name == 'uniform' else 'scale'} is below what "
+                              f"float64 can resolve at {where:g} (at least {RESOLUTION:g} of it is needed)", option)
         components.append(Component(name, a, b, weight))
         if i >= len(tokens):
             break
@@ -178,10 +200,19 @@ def parse_points(x: str | None, grid: str | None) -> list[float]:
             raise DlcalcError(f"expected 2 to 100,000 points, got {count}", "--grid")
         return [start + (stop - start) * k / (count - 1) for k in range(count)]
     if x is None:
-        return [-2.0, -1.0, 0.0, 1.0, 2.0]
+        return []  # the caller chooses: default_points
     from dlcalc.parse import parse_number_list
 
     return [float(v) for v in parse_number_list(x, "--x")]
+
+
+def default_points(p: Density, q: Density, count: int = 5) -> list[float]:
+    """Where D* is shown when no --x or --grid is given: evenly over where the densities live
+    (a normal's or Laplace's centre ± 2 scales, a uniform's support), so −2 … 2 for N(0, 1)."""
+    ends = [(c.a, c.b) if c.kind == "uniform" else (c.a - 2 * c.b, c.a + 2 * c.b)
+            for c in (*p.components, *q.components)]
+    low, high = min(e[0] for e in ends), max(e[1] for e in ends)
+    return [float(f"{low + (high - low) * k / (count - 1):.10g}") for k in range(count)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -199,64 +230,87 @@ def discrete_terms(p: list[float], q: list[float]) -> dict[str, float]:
     return {"value": value, "kl_data_mix": kl_p, "kl_g_mix": kl_q, "jsd": 0.5 * kl_p + 0.5 * kl_q}
 
 
-def integrate(function, low: float, high: float, breaks: list[float], n: int = 20000) -> tuple[float, float]:
-    """∫ f over [low, high] by the composite Simpson rule on pieces split at the breakpoints (where a
-    uniform density jumps; each piece takes its one-sided limits there), with n and 2n intervals;
-    returns (the finer value, |difference| as the error estimate)."""
+def pieces(p: Density, q: Density) -> list[float]:
+    """The edges of the integration pieces: both densities' spans, split at every breakpoint."""
+    low = min(p.span()[0], q.span()[0])
+    high = max(p.span()[1], q.span()[1])
+    return sorted({low, high, *(x for x in p.breakpoints() + q.breakpoints() if low < x < high)})
+
+
+def simpson(function, edges: list[float], intervals: int | None = None) -> tuple[float, float]:
+    """∫ f by the composite Simpson rule, ``intervals`` per piece (each piece takes its one-sided
+    limits at its ends, where a uniform density jumps); returns (the value, its difference from
+    the same rule with half the intervals, as the error estimate)."""
     import numpy as np
 
-    edges = sorted({low, high, *(b for b in breaks if low < b < high)})
+    intervals = intervals or SIMPSON_INTERVALS
+    a, b = np.array(edges[:-1]), np.array(edges[1:])
+    width = b - a
 
-    def simpson(intervals: int) -> float:
-        total = 0.0
-        for a, b in zip(edges[:-1], edges[1:], strict=True):
-            m = max(2, intervals * (b - a) / (high - low))
-            m = int(m) + (int(m) % 2)
-            xs = np.linspace(a, b, m + 1)
-            xs[0], xs[-1] = a + (b - a) * 1e-12, b - (b - a) * 1e-12  # one-sided limits at a jump
-            ys = function(xs)
-            h = (b - a) / m
-            total += h / 3 * (ys[0] + ys[-1] + 4 * ys[1:-1:2].sum() + 2 * ys[2:-1:2].sum())
-        return float(total)
+    def rule(m: int) -> float:
+        t = np.linspace(0.0, 1.0, m + 1)
+        t[0], t[-1] = 1e-12, 1 - 1e-12
+        ys = function((a[:, None] + width[:, None] * t[None, :]).ravel()).reshape(len(a), m + 1)
+        weights = np.ones(m + 1)
+        weights[1:-1:2], weights[2:-1:2] = 4.0, 2.0
+        return float(np.sum(ys @ weights * width / (3 * m)))
 
-    coarse, fine = simpson(n), simpson(2 * n)
-    return fine, abs(fine - coarse)
+    fine = rule(intervals)
+    return fine, abs(fine - rule(intervals // 2))
+
+
+def gauss_legendre(function, edges: list[float], nodes: int | None = None) -> float:
+    """∫ f by Gauss–Legendre quadrature, ``nodes`` points inside each piece (no endpoints)."""
+    import numpy as np
+
+    nodes = nodes or GAUSS_NODES
+    t, w = np.polynomial.legendre.leggauss(nodes)
+    a, b = np.array(edges[:-1]), np.array(edges[1:])
+    mid, half = (a + b) / 2, (b - a) / 2
+    ys = function((mid[:, None] + half[:, None] * t[None, :]).ravel()).reshape(len(a), nodes)
+    return float(np.sum(ys @ w * half))
 
 
 def continuous_terms(p: Density, q: Density) -> dict[str, float]:
-    """V, JSD and the KL terms by numerical integration over where the mass lies."""
+    """V by Simpson's rule; the KL terms and the JSD, separately, by Gauss–Legendre; and both
+    densities' total mass by the same pieces (which must be 1: a peak the pieces missed shows)."""
     import numpy as np
 
-    low = min(p.span()[0], q.span()[0])
-    high = max(p.span()[1], q.span()[1])
-    breaks = p.breakpoints() + q.breakpoints()
+    edges = pieces(p, q)
 
     def vec(density: Density):
         def f(xs):
             out = np.zeros_like(xs)
-            for c in density.components:
-                if c.kind == "normal":
-                    out += c.weight * np.exp(-0.5 * ((xs - c.a) / c.b) ** 2) / (c.b * math.sqrt(2 * math.pi))
-                elif c.kind == "uniform":
-                    out += c.weight * np.where((xs >= c.a) & (xs <= c.b), 1.0 / (c.b - c.a), 0.0)
-                else:
-                    out += c.weight * np.exp(-np.abs(xs - c.a) / c.b) / (2 * c.b)
+            with np.errstate(over="ignore", under="ignore"):  # far tails: exp(−huge) is 0, as it should be
+                for c in density.components:
+                    if c.kind == "normal":
+                        z = (xs - c.a) / c.b
+                        out += c.weight * np.exp(-0.5 * z * z) / (c.b * math.sqrt(2 * math.pi))
+                    elif c.kind == "uniform":
+                        out += c.weight * np.where((xs >= c.a) & (xs <= c.b), 1.0 / (c.b - c.a), 0.0)
+                    else:
+                        out += c.weight * np.exp(-np.abs(xs - c.a) / c.b) / (2 * c.b)
             return out
         return f
 
     pf, qf = vec(p), vec(q)
 
-    def plogratio(a, b):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(a > 0, a * np.log(a / np.where(a + b > 0, a + b, 1.0)), 0.0)
+    def plog(a, b, factor: float):
+        """a·log(factor·a/(a + b)), 0 where a = 0."""
+        with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
+            return np.where(a > 0, a * np.log(factor * a / np.where(a + b > 0, a + b, 1.0)), 0.0)
 
-    value_p, err_p = integrate(lambda xs: plogratio(pf(xs), qf(xs)), low, high, breaks)
-    value_q, err_q = integrate(lambda xs: plogratio(qf(xs), pf(xs)), low, high, breaks)
-    value = value_p + value_q
-    kl_p = value_p + math.log(2)  # KL(p ‖ m) = E_p[log(p/(p+q))] + log 2
-    kl_q = value_q + math.log(2)
+    def v_integrand(xs):
+        pa, qa = pf(xs), qf(xs)
+        return plog(pa, qa, 1.0) + plog(qa, pa, 1.0)  # p log D* + q log(1 − D*)
+
+    value, error = simpson(v_integrand, edges)
+    kl_p = gauss_legendre(lambda xs: plog(pf(xs), qf(xs), 2.0), edges)  # KL(p ‖ m) = ∫ p log(2p/(p + q))
+    kl_q = gauss_legendre(lambda xs: plog(qf(xs), pf(xs), 2.0), edges)
+    mass_p, mass_q = simpson(pf, edges)[0], simpson(qf, edges)[0]
     return {"value": value, "kl_data_mix": kl_p, "kl_g_mix": kl_q, "jsd": 0.5 * (kl_p + kl_q),
-            "error": err_p + err_q + 1e-25, "low": low, "high": high}
+            "error": error + 1e-25, "low": edges[0], "high": edges[-1], "pieces": len(edges) - 1,
+            "mass_p": mass_p, "mass_q": mass_q}
 
 
 def gan_solution(*, p_data: str, p_g: str, support: str | None = None, x: str | None = None,
@@ -289,14 +343,14 @@ def gan_solution(*, p_data: str, p_g: str, support: str | None = None, x: str | 
         points = names
     else:
         pd, pg = parse_density(p_data, "--p-data"), parse_density(p_g, "--p-g")
-        xs = parse_points(x, grid)
+        xs = parse_points(x, grid) or default_points(pd, pg)
         sol.inputs = {"p_data": pd.text(), "p_g": pg.text(), "points": xs if len(xs) <= 200 else len(xs)}
         d_star = []
         undefined = []
         for k, point in enumerate(xs):
             a, b = pd.pdf(point), pg.pdf(point)
             if a + b == 0:
-                if grid is None:
+                if x is not None:  # a point the user chose; on a grid or the default points it is marked
                     raise DlcalcError(f"D* is undefined at x = {point:g}: both densities are 0 there (0/0)", "--x")
                 undefined.append(point)
                 d_star.append(None)
@@ -317,9 +371,11 @@ def gan_solution(*, p_data: str, p_g: str, support: str | None = None, x: str | 
     numbers.update(terms)
     value, jsd = terms["value"], terms["jsd"]
     how = "a sum over the support" if discrete else (
-        f"Simpson's rule over [{terms['low']:g}, {terms['high']:g}], error ≤ {terms['error']:.1e}")
+        f"Simpson's rule over [{terms['low']:g}, {terms['high']:g}] in {terms['pieces']} pieces, "
+        f"error ≤ {terms['error']:.1e}")
     sol.step("V(D*, G) directly", f"V = {direct}", how, value)
-    sol.step("KL(p_data ‖ m)", "KL(p_data ‖ m), m = (p_data + p_g)/2", value=terms["kl_data_mix"])
+    sol.step("KL(p_data ‖ m)", "KL(p_data ‖ m), m = (p_data + p_g)/2", value=terms["kl_data_mix"],
+             note="" if discrete else "∫ p_data log(2 p_data/(p_data + p_g)) dx by Gauss–Legendre, a second rule")
     sol.step("KL(p_g ‖ m)", "KL(p_g ‖ m)", value=terms["kl_g_mix"])
     sol.step("JSD", "JSD = ½ KL(p_data ‖ m) + ½ KL(p_g ‖ m)",
              f"½·{term(terms['kl_data_mix'])} + ½·{term(terms['kl_g_mix'])}", jsd)
@@ -327,8 +383,15 @@ def gan_solution(*, p_data: str, p_g: str, support: str | None = None, x: str | 
     sol.step("V through the JSD", "V = −log 4 + 2·JSD(p_data ‖ p_g)", f"−{LOG4:.6g} + 2·{term(jsd)}", via,
              note="Goodfellow et al. 2014, Theorem 1")
     tolerance = 1e-12 if discrete else max(1e-9, 10 * terms.get("error", 0))
-    sol.check("V two ways", "identity", abs(value - via) <= tolerance,
-              f"directly {value:.12g}, through the JSD {via:.12g}: difference {abs(value - via):.1e}")
+    sol.check("V two ways", "identity" if discrete else "identity, two quadrature rules", abs(value - via) <= tolerance,
+              f"directly {value:.12g}, through the JSD {via:.12g}: difference {abs(value - via):.1e}" +
+              ("" if discrete else " (V by Simpson's rule, the KL terms by Gauss–Legendre)"))
+    if not discrete:
+        worst = max(abs(terms["mass_p"] - 1), abs(terms["mass_q"] - 1))
+        sol.check("each density integrates to 1", "quadrature", worst <= 1e-9,
+                  f"∫ p_data = {terms['mass_p']:.12g}, ∫ p_g = {terms['mass_q']:.12g} on the same pieces: " +
+                  ("no part of either density was missed" if worst <= 1e-9 else
+                   "the pieces missed part of a density, so the integrals above are not to be trusted"))
     same = (discrete and all(abs(a - b) < 1e-15 for a, b in zip(_distribution(p_data, "--p-data"),
                                                                  _distribution(p_g, "--p-g"), strict=True))) or \
         (not discrete and p_data.replace(" ", "") == p_g.replace(" ", ""))
@@ -377,7 +440,8 @@ def _pointwise_check(sol: Solution, numbers: dict, points, discrete: bool) -> No
 
 
 def _looks_discrete(text: str) -> bool:
-    return not re.search(r"[A-Za-z]", text)
+    """Numbers only (an exponent such as 1e-3 included): a discrete distribution, not a density."""
+    return not re.search(r"[A-Za-z]", re.sub(r"(?<=[\d.])[eE][-+]?\d", "", text))
 
 
 def _distribution(text: str, option: str) -> list[float]:
