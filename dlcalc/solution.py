@@ -217,6 +217,9 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
+        kinds = set(map(type, value))
+        if kinds == {float} or kinds == {int}:  # a row of a large matrix: already plain numbers
+            return list(value)
         return [jsonable(v) for v in value]
     if type(value).__name__ == "Fraction":
         return value.numerator if value.denominator == 1 else float(value)

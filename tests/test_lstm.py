@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 
 import numpy as np
 import pytest
@@ -238,3 +239,21 @@ def test_formulas_are_derived_and_agree_with_sympy():
     data = run_json("--formulas")
     symbolic = [c for c in data["checks"] if c["method"] == "sympy"]
     assert len(symbolic) == 10 and all(c["passed"] for c in symbolic)
+
+
+def test_the_finite_difference_sample_shrinks_for_large_cells_and_a_huge_one_is_refused(monkeypatch):
+    from dlcalc.core.lstm import FD_ENTRIES, MAX_WORK, fd_entries
+
+    assert fd_entries(1, 1, MAX_WORK) == FD_ENTRIES  # small cells: every entry (W has 8)
+    assert fd_entries(128, 128, MAX_WORK) == FD_ENTRIES
+    big = fd_entries(512, 512, MAX_WORK)
+    assert big is not None and big < FD_ENTRIES
+    per_pass = 4 * 512 * 1024
+    assert 2 * sum(min(n, big) for n in (4 * 512 * 1024, 4 * 512, 512, 512, 512)) * per_pass <= MAX_WORK
+    assert fd_entries(4096, 4096, MAX_WORK) is None
+    started = time.perf_counter()
+    result = runner.invoke(app, ["lstm-grads", "--hidden", "4096", "--input-size", "4096"])
+    assert_bad_input(result, "raise DLCALC_MAX_WORK")
+    assert time.perf_counter() - started < 2  # refused before drawing a 16384×8192 W
+    monkeypatch.setenv("DLCALC_MAX_WORK", "1000")
+    assert_bad_input(runner.invoke(app, ["lstm-grads", "--hidden", "3"]), "more than the limit of 1,000")

@@ -210,9 +210,9 @@ def test_the_command_line_picks_the_path_by_size(monkeypatch):
     seen = []
     real = lstm.step_pass
 
-    def spy(v, order):
+    def spy(v, order, entries):
         seen.append(type(v["W"]).__name__)
-        return real(v, order)
+        return real(v, order, entries)
 
     monkeypatch.setattr(lstm, "step_pass", spy)
     for size in (["--hidden", "1"], ["--hidden", "4", "--input-size", "4"], ["--hidden", "2", "--input-size", "14"],

@@ -56,6 +56,8 @@ MAX_HIDDEN = 4096  # DLCALC_MAX_HIDDEN raises it
 MAX_WORK = 2_000_000_000  # multiply-adds of a BPTT run; DLCALC_MAX_WORK raises it
 SMALL_W = 128  # a single step whose W has at most this many entries is computed in pure Python
 FD_EPS = 1e-6
+FD_ENTRIES = 4000  # entries of each array the finite-difference check of one step perturbs, at most
+FD_MIN_ENTRIES = 12  # ... and at least (as BPTT's check): a cell that cannot afford this is refused
 FD_PASS = 1e-6
 SHOW_ELEMENTS = 3  # vectors up to this long are worked element by element
 OVERFLOW = "the values overflow float64; use smaller numbers"
@@ -253,6 +255,34 @@ def step_sizes(hidden: int | None, inputs: int | None, given: dict[str, Values])
         raise DlcalcError(f"sizes up to {largest} are supported (DLCALC_MAX_HIDDEN raises the limit), got hidden "
                           f"{hidden}, input {inputs}", "--hidden")
     return hidden, inputs
+
+
+def fd_entries(hidden: int, inputs: int, budget: int) -> int | None:
+    """How many entries of each array (W, b, x, h_{t−1}, c_{t−1}) the finite-difference check of one
+    step perturbs: up to FD_ENTRIES, halved until its forward passes (two per entry, each
+    4H(H+M) multiply-adds) fit in ``budget``; None when even FD_MIN_ENTRIES would not."""
+    per_pass = 4 * hidden * (hidden + inputs)
+    sizes = (4 * hidden * (hidden + inputs), 4 * hidden, inputs, hidden, hidden)
+    entries = FD_ENTRIES
+    while entries >= FD_MIN_ENTRIES:
+        if 2 * sum(min(size, entries) for size in sizes) * per_pass <= budget:
+            return entries
+        entries //= 2
+    return None
+
+
+def step_entries(hidden: int, inputs: int) -> int:
+    """:func:`fd_entries` within DLCALC_MAX_WORK, or a DlcalcError naming the limit."""
+    from dlcalc.parse import env_limit
+
+    budget = env_limit("DLCALC_MAX_WORK", MAX_WORK, "--hidden")
+    entries = fd_entries(hidden, inputs, budget)
+    if entries is None:
+        need = 2 * (FD_MIN_ENTRIES * 3 + inputs + 2 * hidden) * 4 * hidden * (hidden + inputs)
+        raise DlcalcError(f"checking one step of this cell by finite differences needs about {need:,} multiply-adds "
+                          f"even sampled, more than the limit of {budget:,}; shrink the sizes or raise DLCALC_MAX_WORK",
+                          "--hidden")
+    return entries
 
 
 def small_cell(hidden: int, inputs: int) -> bool:
@@ -615,7 +645,8 @@ def finite_difference_errors_small(v: dict[str, Any], fw: dict[str, list[float]]
 # ---------------------------------------------------------------------------------------------
 
 
-def _numpy_pass(v: dict[str, np.ndarray], order: str) -> tuple[dict, dict, dict[str, tuple[float, float]]]:
+def _numpy_pass(v: dict[str, np.ndarray], order: str, entries: int = FD_ENTRIES
+                ) -> tuple[dict, dict, dict[str, tuple[float, float]]]:
     """One step with numpy; an overflow (numpy's floating-point error) is the user's, exit 2."""
     import numpy as np
 
@@ -628,10 +659,11 @@ def _numpy_pass(v: dict[str, np.ndarray], order: str) -> tuple[dict, dict, dict[
             raise DlcalcError(OVERFLOW, "--values") from None
     if not all(np.all(np.isfinite(a)) for a in (*fw.values(), *grads.values())):
         raise DlcalcError("the values overflow float64 (W·[h; x] + b is infinite); use smaller numbers", "--values")
-    return fw, grads, finite_difference_errors(v, fw, grads, order)
+    return fw, grads, finite_difference_errors(v, fw, grads, order, max_entries=entries)
 
 
-def _pure_pass(v: dict[str, list], order: str) -> tuple[dict, dict, dict[str, tuple[float, float]]]:
+def _pure_pass(v: dict[str, list], order: str, entries: int = FD_ENTRIES
+               ) -> tuple[dict, dict, dict[str, tuple[float, float]]]:
     """One step in pure Python; an overflow (inf or NaN among the results, an OverflowError) is the user's, exit 2."""
     try:
         fw = forward_small(v["W"], v["b"], v["x"], v["h_prev"], v["c_prev"], order)
@@ -644,10 +676,11 @@ def _pure_pass(v: dict[str, list], order: str) -> tuple[dict, dict, dict[str, tu
     return fw, grads, finite_difference_errors_small(v, fw, grads, order)
 
 
-def step_pass(v: dict[str, Values], order: str) -> tuple[dict, dict, dict[str, tuple[float, float]]]:
+def step_pass(v: dict[str, Values], order: str, entries: int = FD_ENTRIES
+              ) -> tuple[dict, dict, dict[str, tuple[float, float]]]:
     """Forward, backward and the finite-difference errors of one step: (forward, gradients, errors).
     The backend is the values': pure Python for lists (:func:`step_values` with ``pure``), else numpy."""
-    return (_pure_pass if isinstance(v["W"], list) else _numpy_pass)(v, order)
+    return (_pure_pass if isinstance(v["W"], list) else _numpy_pass)(v, order, entries)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -683,10 +716,10 @@ GRAD_KEYS = ("do", "dc", "di", "df", "dg", "dz", "dW", "db", "dh_prev", "dc_prev
 
 
 def lstm_step(v: dict[str, Values], order: str = "ifog", drawn: list[str] | None = None,
-              seed: int = 0) -> tuple[Solution, dict, dict]:
+              seed: int = 0, entries: int = FD_ENTRIES) -> tuple[Solution, dict, dict]:
     """The worked forward and backward pass of one step, with finite-difference checks; the values
     are numpy arrays or, for a small cell, lists (see :func:`step_pass`), the Solution the same."""
-    fw, grads, errors = step_pass(v, order)
+    fw, grads, errors = step_pass(v, order, entries)
     hidden, inputs = _size(v["h_prev"]), _size(v["x"])
     sol = Solution("lstm-grads", f"one LSTM step, forward and backward (hidden {hidden}, input {inputs})")
     sol.inputs = {"hidden": hidden, "input_size": inputs, "gate_order": order, "seed": seed,
@@ -731,13 +764,15 @@ def lstm_step(v: dict[str, Values], order: str = "ifog", drawn: list[str] | None
     s("δx_t", "δx_t = W_xᵀ·δz (W_x: the last M columns of W)", value=_value(grads["dx"]))
     s("δc_{t−1}", "δc_{t−1} = δc_t ⊙ f_t", _elements(grads["dc"], fw["f"]), _value(grads["dc_prev"]))
 
+    sampled = 4 * hidden * (hidden + inputs) > entries
     groups = {"gates and cell (δo, δc, δi, δf, δg, δz)": ("do", "dc", "di", "df", "dg", "dz"),
               "parameters (δW, δb)": ("dW", "db"), "inputs (δh_{t−1}, δc_{t−1}, δx)": ("dh_prev", "dc_prev", "dx")}
     for name, keys in groups.items():
         worst = max(keys, key=lambda k: errors[k][0])
         sol.check(f"finite differences: {name}", "finite differences", all(errors[k][1] < FD_PASS for k in keys),
                   f"largest relative error {errors[worst][0]:.1e} ({worst}); central differences, ε = {FD_EPS:g}, "
-                  "float64, CS231n's |a − n| / max(10⁻⁸, |a| + |n|)")
+                  "float64, CS231n's |a − n| / max(10⁻⁸, |a| + |n|)" +
+                  (f"; {entries:,} sampled entries of each array larger than that" if sampled else ""))
     sol.result = {"forward": {k: Vector(fw[k]) for k in FORWARD_KEYS},
                   "grads": {k: Vector(grads[k]) for k in GRAD_KEYS}}
     sol.answer = "every gradient of the step; " + ("all agree with finite differences"
@@ -929,11 +964,13 @@ def lstm_request(*, hidden: int | None = None, input_size: int | None = None, se
     given = load_values(values)
     hidden, inputs = step_sizes(hidden, input_size, given)
     pure = steps is None and small_cell(hidden, inputs)  # one small step: pure Python, no numpy import
+    if steps is None:
+        step_entries(hidden, inputs)  # refuse a cell too large to check before drawing its values
     v, drawn, hidden, inputs = step_values(hidden, inputs, seed, given, pure=pure)
     if steps is None:
         if target is not None:
             raise DlcalcError("is for backpropagation through time; add --steps T", "--target")
-        sol, _, _ = lstm_step(v, order, drawn, seed)
+        sol, _, _ = lstm_step(v, order, drawn, seed, step_entries(hidden, inputs))
     else:
         if not 1 <= steps <= 10_000:
             raise DlcalcError(f"expected 1 to 10000 steps, got {steps}", "--steps")

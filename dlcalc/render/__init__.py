@@ -112,6 +112,10 @@ def render(solution: Solution, mode: str = "auto", file: TextIO | None = None) -
         from dlcalc.render.table import print_rich
 
         print_rich(solution, Console(file=out))
+    elif concrete == "json":  # written a piece at a time: a large result is never one string
+        from dlcalc.render.json import write_json
+
+        write_json(solution, lambda piece: _write(out, piece))
     else:
         _write(out, render_to_string(solution, concrete))
     try:

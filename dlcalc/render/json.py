@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING, Any
 from dlcalc.solution import jsonable
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
     from dlcalc.solution import Solution
 
-__all__ = ["sanitize", "to_json"]
+__all__ = ["sanitize", "to_json", "write_json"]
 
 
 def sanitize(value: Any) -> Any:
@@ -42,6 +44,8 @@ def sanitize(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): sanitize(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
+        if _plain_numbers(value) and all(map(math.isfinite, value)):
+            return list(value)  # the common large case, a row of finite numbers: nothing to change
         return [sanitize(v) for v in value]
     converted = jsonable(value)
     if converted is value or isinstance(converted, str):
@@ -59,27 +63,69 @@ def to_json(solution: Solution) -> str:
         The JSON text; ``json.loads`` of it gives back ``solution.to_dict()`` (non-finite
         floats replaced by strings).
     """
-    return dumps(sanitize(solution.to_dict())) + "\n"
+    return "".join(chunks(sanitize(solution.to_dict()))) + "\n"
+
+
+def write_json(solution: Solution, write: Callable[[str], Any], batch: int = 1 << 16) -> None:
+    """:func:`to_json` written out a piece at a time (about ``batch`` characters each), so a result
+    with millions of numbers is never one string in memory. Everything is computed and sanitized
+    before the first piece is written."""
+    value = sanitize(solution.to_dict())
+    pending: list[str] = []
+    size = 0
+    for piece in chunks(value):
+        pending.append(piece)
+        size += len(piece)
+        if size >= batch:
+            write("".join(pending))
+            pending, size = [], 0
+    write("".join(pending) + "\n")
 
 
 def dumps(value: Any, indent: int = 0) -> str:
+    """:func:`chunks` joined: the JSON text of one (sanitized) value."""
+    return "".join(chunks(value, indent))
+
+
+def chunks(value: Any, indent: int = 0) -> Iterator[str]:
     """JSON indented by two spaces per level, with lists of plain values kept on one line
-    (``"output_size": [28, 28]``), a small matrix on one line and a large one a row per line.
-    ``value`` must already be sanitized (finite floats only)."""
+    (``"output_size": [28, 28]``), a small matrix on one line and a large one a row per line, in
+    pieces of about a row each. ``value`` must already be sanitized (finite floats only)."""
     pad, inner = "  " * indent, "  " * (indent + 1)
     if isinstance(value, dict):
         if not value:
-            return "{}"
-        items = [f"{inner}{_string(str(k))}: {dumps(v, indent + 1)}" for k, v in value.items()]
-        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+            yield "{}"
+            return
+        yield "{\n"
+        for k, (key, item) in enumerate(value.items()):
+            yield f"{',' + chr(10) if k else ''}{inner}{_string(str(key))}: "
+            yield from chunks(item, indent + 1)
+        yield "\n" + pad + "}"
+        return
     if isinstance(value, list):
+        if _plain_numbers(value):  # a row of a large matrix: repr each, no dispatch per element
+            yield "[" + ", ".join(map(repr, value)) + "]"
+            return
         if all(not isinstance(v, (dict, list)) for v in value):
-            return "[" + ", ".join(_scalar(v) for v in value) + "]"
+            yield "[" + ", ".join(_scalar(v) for v in value) + "]"
+            return
         if all(isinstance(v, list) and all(not isinstance(x, (dict, list)) for x in v) for v in value) and (
                 len(value) <= 1 or sum(len(v) for v in value) <= 64):
-            return "[" + ", ".join(dumps(v) for v in value) + "]"
-        return "[\n" + ",\n".join(inner + dumps(v, indent + 1) for v in value) + "\n" + pad + "]"
-    return _scalar(value)
+            yield "[" + ", ".join(dumps(v) for v in value) + "]"
+            return
+        yield "[\n"
+        for k, item in enumerate(value):
+            yield (",\n" if k else "") + inner
+            yield from chunks(item, indent + 1)
+        yield "\n" + pad + "]"
+        return
+    yield _scalar(value)
+
+
+def _plain_numbers(values: list | tuple) -> bool:
+    """Every item exactly a float, or every item exactly an int (not bool, not a subclass)."""
+    kinds = set(map(type, values))
+    return kinds == {float} or kinds == {int}
 
 
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
