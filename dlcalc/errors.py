@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from enum import IntEnum
 
-
-class ExitCode(IntEnum):
-    """dlcalc's exit codes (CONTRACT.md): 0 success or check passed, 1 check failed, 2 bad input."""
+class ExitCode:
+    """dlcalc's exit codes (CONTRACT.md): 0 success or check passed, 1 check failed, 2 bad input.
+    Plain ints, not an IntEnum: creating an Enum class costs 0.2 ms of every start-up."""
 
     OK = 0
     CHECK_FAILED = 1
