@@ -48,6 +48,7 @@ def test_the_bench_sheet_is_plain():
     "a = 1", "a = -0", "a = +7", "a = -0.0", "a = 1.50", "a = true", "a = false # no", "a = ''",
     'a = ""', 'a = "x # not a comment"', "a = 'C:\\path'", 'a = "ünïcödé ✓"', "[ q ]\n a = 1\r\n",
     "[q-1_b]\nb=2\n[c]\nd='x'", "1 = 2", "true = false", "a = 1\t# tab", "\n\n# only comments\n",
+    "[q]\nclaim.di = 'dc*g'\nclaim.df = 0.5", "a.b.c = 1\na.b.d = 2\na.e = 3",
 ])
 def test_plain_texts_are_read_as_tomllib_reads_them(text):
     assert loads(text) is not None
@@ -55,7 +56,8 @@ def test_plain_texts_are_read_as_tomllib_reads_them(text):
 
 
 @pytest.mark.parametrize("text", [
-    "a = [1, 2]", "a = {b = 1}", "a.b = 1", '"a" = 1', 'a = "\\n"', 'a = """x"""', "a = '''x'''",
+    "a = [1, 2]", "a = {b = 1}", "a . b = 1", '"a" = 1', "a = 1\na.b = 2", "a.b = 1\na = 2", "a.b = 1\na.b = 2",
+    "a.b = 1\n[a]", "a..b = 1", ".a = 1", 'a = "\\n"', 'a = """x"""', "a = '''x'''",
     "a = 1_000", "a = 1e5", "a = inf", "a = nan", "a = 0x10", "a = 01", "a = 1.", "a = .5",
     "a = 1979-05-27", "a = 1\na = 2", "[q]\n[q]", "a = 1\n[a]", "[[q]]", "[q.r]", "[q] x", "a = 1 2",
     'a = "x" y', "a =", "= 1", "a = 1\rb = 2", "a = \"\x01\"", "# \x00", "a = 1234567890123456789",
@@ -73,7 +75,8 @@ VALUES = st.sampled_from([
     "[1, 2]", "{a = 1}", "1979-05-27", "07:32:00", "0x1F", "0o7", "0b1", "", "# c", '"é✓"', "'\t'",
     '"\x7f"', "1 # c", '"x"#c', "+", "-", "1.5.5", "1e", "00", "-01",
 ])
-KEYS = st.sampled_from(["a", "b", "claim", "true", "1", "a-b", "a_b", "a.b", '"a"', "'a'", "", "a b", "é", "A"])
+KEYS = st.sampled_from(["a", "b", "claim", "true", "1", "a-b", "a_b", "a.b", "a.b.c", "claim.di", "claim", "b.a",
+                        "a. b", '"a"', "'a'", "", "a b", "é", "A", "a.", ".b"])
 SPACE = st.sampled_from(["", " ", "\t", "  ", "\u00a0"])
 ENDINGS = st.sampled_from(["\n", "\r\n", "\r", ""])
 
@@ -119,6 +122,8 @@ def plain_documents(draw):
     for table in range(draw(st.integers(0, 4))):
         out.append(f"[{draw(st.sampled_from(['q', 'Q', 'q_1', 'a-b']))}{table}]{draw(st.sampled_from(['', ' # c']))}")
         keys = draw(st.lists(st.from_regex(r"[A-Za-z0-9_-]{1,6}", fullmatch=True), max_size=5, unique=True))
+        if keys and draw(st.booleans()):  # named claims: claim.NAME
+            keys = [f"claim.{key}" for key in keys]
         for key in keys:
             comment = draw(st.sampled_from(["", " # x", "\t#y"]))
             out.append(f"{draw(blank)}{key}{draw(blank)}={draw(blank)}{draw(PLAIN_VALUES)}{comment}")

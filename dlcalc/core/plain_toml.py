@@ -6,12 +6,13 @@ module), a twentieth of dlcalc's whole start-up, for sheets that are almost alwa
 
 * blank lines and ``#`` comments;
 * table headers ``[name]`` with a bare name (letters, digits, ``_``, ``-``), each new;
-* ``key = value`` with a bare key, new in its table, and the value one of: a basic string
+* ``key = value`` with a bare key or a dotted one (``claim.di``, no blanks around the dots), new
+  in its table, and the value one of: a basic string
   ``"..."`` without escapes, a literal string ``'...'``, an integer of at most 18 digits without
   leading zeros or underscores, a decimal ``1.25`` (digits on both sides of the point, no
   exponent), ``true`` or ``false``; a comment may follow.
 
-Anything else (arrays, inline tables, dotted or quoted keys, escapes, multi-line strings, dates,
+Anything else (arrays, inline tables, quoted keys, blanks around a key's dots, escapes, multi-line strings, dates,
 exponents, a control character anywhere, a repeated key or table, any syntax error) makes it
 return ``None``, and the caller reads the text with tomllib, which then gives the answer or the
 error message. So for every text it accepts it returns what ``tomllib.loads`` returns (a
@@ -59,10 +60,18 @@ def _document(text: str) -> dict[str, Any]:
             table = data[name] = {}
             continue
         key, equals, value = body.partition("=")
-        key = key.strip(" \t")
-        if not equals or not _bare(key) or key in table:
+        parts = key.strip(" \t").split(".")
+        if not equals or not all(map(_bare, parts)):
             raise _NotPlain
-        table[key] = _value(value.strip(" \t"))
+        target = table
+        for part in parts[:-1]:  # a dotted key (claim.di = ...) defines tables on the way
+            inner = target.setdefault(part, {})
+            if not isinstance(inner, dict):
+                raise _NotPlain  # a.b after a = 1
+            target = inner
+        if parts[-1] in target:
+            raise _NotPlain  # a key (or a table of dotted keys) given twice
+        target[parts[-1]] = _value(value.strip(" \t"))
     return data
 
 
