@@ -205,6 +205,13 @@ class Folded:
         return self.note
 
 
+def plain_numbers(values: list | tuple) -> bool:
+    """Every item exactly a float, or every item exactly an int (not bool, not a subclass): a row of
+    numbers that JSON writing can take as it is."""
+    kinds = set(map(type, values))
+    return kinds == {float} or kinds == {int}
+
+
 def jsonable(value: Any) -> Any:
     """Convert a value to something ``json.dumps`` writes faithfully.
 
@@ -217,8 +224,7 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        kinds = set(map(type, value))
-        if kinds == {float} or kinds == {int}:  # a row of a large matrix: already plain numbers
+        if plain_numbers(value):  # a row of a large matrix: nothing to convert
             return list(value)
         return [jsonable(v) for v in value]
     if type(value).__name__ == "Fraction":

@@ -51,11 +51,10 @@ class Component:
 
     def span(self) -> tuple[float, float]:
         """Where all but a negligible (< 1e-30) part of the mass lies."""
-        if self.kind == "normal":
-            return self.a - 12 * self.b, self.a + 12 * self.b
         if self.kind == "uniform":
             return self.a, self.b
-        return self.a - 70 * self.b, self.a + 70 * self.b
+        reach = (NORMAL_STEPS if self.kind == "normal" else LAPLACE_STEPS)[-1] * self.b  # 12σ, 70b
+        return self.a - reach, self.a + reach
 
     def breakpoints(self) -> list[float]:
         """Where integration splits: a uniform's ends (its jumps); a normal's or Laplace's centre and

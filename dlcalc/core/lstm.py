@@ -964,13 +964,13 @@ def lstm_request(*, hidden: int | None = None, input_size: int | None = None, se
     given = load_values(values)
     hidden, inputs = step_sizes(hidden, input_size, given)
     pure = steps is None and small_cell(hidden, inputs)  # one small step: pure Python, no numpy import
-    if steps is None:
-        step_entries(hidden, inputs)  # refuse a cell too large to check before drawing its values
+    # a cell too large to check is refused before its values are drawn
+    entries = step_entries(hidden, inputs) if steps is None else FD_ENTRIES
     v, drawn, hidden, inputs = step_values(hidden, inputs, seed, given, pure=pure)
     if steps is None:
         if target is not None:
             raise DlcalcError("is for backpropagation through time; add --steps T", "--target")
-        sol, _, _ = lstm_step(v, order, drawn, seed, step_entries(hidden, inputs))
+        sol, _, _ = lstm_step(v, order, drawn, seed, entries)
     else:
         if not 1 <= steps <= 10_000:
             raise DlcalcError(f"expected 1 to 10000 steps, got {steps}", "--steps")

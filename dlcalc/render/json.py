@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from dlcalc.solution import jsonable
+from dlcalc.solution import jsonable, plain_numbers
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -44,7 +44,7 @@ def sanitize(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): sanitize(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        if _plain_numbers(value) and all(map(math.isfinite, value)):
+        if plain_numbers(value) and all(map(math.isfinite, value)):
             return list(value)  # the common large case, a row of finite numbers: nothing to change
         return [sanitize(v) for v in value]
     converted = jsonable(value)
@@ -103,7 +103,7 @@ def chunks(value: Any, indent: int = 0) -> Iterator[str]:
         yield "\n" + pad + "}"
         return
     if isinstance(value, list):
-        if _plain_numbers(value):  # a row of a large matrix: repr each, no dispatch per element
+        if plain_numbers(value):  # a row of a large matrix: repr each, no dispatch per element
             yield "[" + ", ".join(map(repr, value)) + "]"
             return
         if all(not isinstance(v, (dict, list)) for v in value):
@@ -120,12 +120,6 @@ def chunks(value: Any, indent: int = 0) -> Iterator[str]:
         yield "\n" + pad + "]"
         return
     yield _scalar(value)
-
-
-def _plain_numbers(values: list | tuple) -> bool:
-    """Every item exactly a float, or every item exactly an int (not bool, not a subclass)."""
-    kinds = set(map(type, values))
-    return kinds == {float} or kinds == {int}
 
 
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
