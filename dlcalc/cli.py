@@ -17,26 +17,8 @@ import typer
 from typer.core import TyperGroup
 
 from dlcalc import __version__
-from dlcalc.errors import DlcalcError, ExitCode
-
-# name -> (module, one-line description). The order is the order of `dlcalc --help`.
-COMMANDS: dict[str, tuple[str, str]] = {
-    "conv-out": ("dlcalc.commands.conv_out",
-                 "Output size of a convolution, transposed convolution or pooling layer."),
-    "conv-apply": ("dlcalc.commands.conv_apply",
-                   "Apply a kernel or pooling to a matrix, every output element worked out and checked."),
-    "params": ("dlcalc.commands.params",
-               "Parameter counts, output shapes and MACs of a layer or network, conventions explicit."),
-    "lstm-grads": ("dlcalc.commands.lstm_grads",
-                   "One LSTM step's backward pass (or BPTT), verified three ways; checks gradient formulas."),
-    "elbo": ("dlcalc.commands.elbo",
-             "The VAE evidence lower bound term by term: KL, reconstruction, ELBO, log p(x) = ELBO + KL."),
-    "gan-optimal-d": ("dlcalc.commands.gan",
-                      "The optimal GAN discriminator, the value of the game and the Jensen–Shannon divergence."),
-    "check": ("dlcalc.commands.check", "Check a whole answer sheet (or a class's) in one process."),
-    "batch": ("dlcalc.commands.batch", "JSON lines in, one JSON result per line out, for scripts."),
-}
-
+from dlcalc.errors import ExitCode, InputError
+from dlcalc.registry import COMMANDS
 
 class DlcalcGroup(TyperGroup):
     """The root group: lazy subcommands, and every usage or input error as one line + exit 2."""
@@ -49,7 +31,7 @@ class DlcalcGroup(TyperGroup):
             module = importlib.import_module(COMMANDS[cmd_name][0])
             command = typer.main.get_command(module.app)
             command.name = cmd_name
-            command.short_help = COMMANDS[cmd_name][1]
+            command.short_help = COMMANDS[cmd_name][2]
             self.commands[cmd_name] = command
         return self.commands.get(cmd_name)
 
@@ -65,7 +47,7 @@ class DlcalcGroup(TyperGroup):
         """Complete command names from the registry, without importing any command."""
         from click.shell_completion import CompletionItem
 
-        items = [CompletionItem(name, help=short) for name, (_, short) in COMMANDS.items()
+        items = [CompletionItem(name, help=short) for name, (_, _, short) in COMMANDS.items()
                  if name.startswith(incomplete)]
         return items + click.Command.shell_complete(self, ctx, incomplete)
 
@@ -83,7 +65,7 @@ class DlcalcGroup(TyperGroup):
             else:
                 _error_line(argv, error.format_message())
             code = ExitCode.BAD_INPUT
-        except DlcalcError as error:
+        except InputError as error:
             _error_line(argv, str(error))
             code = ExitCode.BAD_INPUT
         except click.exceptions.Abort:

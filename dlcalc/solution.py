@@ -1,187 +1,211 @@
-"""The Solution model: what a command computed, how, and how it was checked.
+"""The Solution: what a topic computed, how, how it was checked, and how a claim about it is judged.
 
-A core function builds a :class:`Solution` while it computes (the micrograd habit:
-record the steps as you go); the renderers in :mod:`dlcalc.render` only read it.
+A topic builds a :class:`Solution` while it computes (the micrograd habit: record the steps as you
+go); the renderers in :mod:`dlcalc.render` only read it, and :mod:`dlcalc.verify` judges claims
+against the quantities in its claim table.
 
 Text fields (``formula``, ``substituted``, ``detail``) are plain Unicode math such as
-``O = ⌊(L + 2P − D(K−1) − 1)/S⌋ + 1``; the LaTeX renderer translates the symbols, or
-uses ``Step.latex`` when a step supplies its own.
+``O = ⌊(L + 2P − D(K−1) − 1)/S⌋ + 1``; the LaTeX renderer translates the symbols, or uses
+``Step.latex`` when a step supplies its own.
 
-These are plain slotted classes rather than dataclasses: this module is on every command's
-start-up path, and dataclass creation costs more than the rest of it.
+In Python and in Jupyter a Solution is the answer itself::
+
+    >>> import dlcalc
+    >>> sol = dlcalc.conv_out(size=32, kernel=5, stride=4)
+    >>> sol.result["output_size"]
+    [7]
+    >>> sol.check("28").diagnosis
+    '28 is what stride 1 gives; with stride 4 the answer is 7'
 """
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dlcalc.verify import ClaimTable
 
 
-class _Record:
-    """Equality and repr from ``__slots__`` (what a dataclass would give)."""
-
-    __slots__ = ()
-
-    def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and all(
-            getattr(self, name) == getattr(other, name) for name in self.__slots__)
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
-        return f"{type(self).__name__}({fields})"
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-class Step(_Record):
+@dataclass(slots=True)
+class Step:
     """One line of worked solution: formula, the numbers put in, and what it gives.
 
     ``latex`` is the full LaTeX of the line, for when the automatic translation won't do.
     """
 
-    __slots__ = ("label", "formula", "substituted", "value", "note", "latex")
-
-    def __init__(self, label: str, formula: str = "", substituted: str = "", value: Any = None,
-                 note: str = "", latex: str | None = None) -> None:
-        self.label = label
-        self.formula = formula
-        self.substituted = substituted
-        self.value = value
-        self.note = note
-        self.latex = latex
+    label: str
+    formula: str = ""
+    substituted: str = ""
+    value: Any = None
+    note: str = ""
+    latex: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "label": self.label,
-            "formula": self.formula,
-            "substituted": self.substituted,
-            "value": jsonable(self.value),
-            "note": self.note,
-        }
+        return {"label": self.label, "formula": self.formula, "substituted": self.substituted,
+                "value": jsonable(self.value), "note": self.note}
 
 
-class Check(_Record):
-    """An independent confirmation of the result (sympy, brute force, exact arithmetic...)."""
+@dataclass(slots=True)
+class Check:
+    """An independent confirmation of the result (brute force, exact arithmetic, finite differences, sympy)."""
 
-    __slots__ = ("name", "method", "passed", "detail")
-
-    def __init__(self, name: str, method: str, passed: bool, detail: str = "") -> None:
-        self.name = name
-        self.method = method
-        self.passed = passed
-        self.detail = detail
+    name: str
+    method: str
+    passed: bool
+    detail: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "method": self.method, "passed": self.passed, "detail": self.detail}
 
 
-class Verdict(_Record):
-    """The outcome of ``--check``: the claim against the computed answer.
+@dataclass(slots=True)
+class Verdict:
+    """A claim judged against the computed answer; ``diagnosis`` names the common mistake that
+    reproduces a wrong claim, when one does."""
 
-    ``diagnosis`` names the common mistake that reproduces a wrong claim, when one does.
-    """
-
-    __slots__ = ("claimed", "correct", "passed", "details", "diagnosis")
-
-    def __init__(self, claimed: Any, correct: Any, passed: bool, details: list[str] | None = None,
-                 diagnosis: str | None = None) -> None:
-        self.claimed = claimed
-        self.correct = correct
-        self.passed = passed
-        self.details = list(details or [])
-        self.diagnosis = diagnosis
+    claimed: Any
+    correct: Any
+    passed: bool
+    details: list[str] = field(default_factory=list)
+    diagnosis: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "claimed": jsonable(self.claimed),
-            "correct": jsonable(self.correct),
-            "passed": self.passed,
-            "details": list(self.details),
-            "diagnosis": self.diagnosis,
-        }
+        return {"claimed": jsonable(self.claimed), "correct": jsonable(self.correct), "passed": self.passed,
+                "details": list(self.details), "diagnosis": self.diagnosis}
 
 
-class Table(_Record):
+@dataclass(slots=True)
+class Table:
     """Rows of text under column headings, standing for the first ``covers`` steps."""
 
-    __slots__ = ("columns", "rows", "covers", "right")
+    columns: list[str]
+    rows: list[list[str]]
+    covers: int = 0
+    right: tuple[int, ...] = ()
 
-    def __init__(self, columns: list[str], rows: list[list[str]], covers: int = 0,
-                 right: tuple[int, ...] = ()) -> None:
-        self.columns, self.rows, self.covers, self.right = columns, rows, covers, right
 
-
-class Solution(_Record):
-    """Everything one command run produced; ``to_dict`` is the ``--json`` object.
+@dataclass(slots=True)
+class Solution:
+    """Everything one command run produced; :meth:`to_dict` is the ``--json`` object.
 
     Args:
-        command: the subcommand name, e.g. ``"conv-out"``.
+        command: the command's name, e.g. ``"conv-out"``.
         title: what was solved, e.g. ``"output size of a convolution"``.
-        inputs: the inputs as JSON values.
-        steps, result, checks, verdict: what was computed, how, and how it was judged.
+        inputs: the inputs as JSON values; ``display`` has some of them as a person writes them (``32×32``).
+        steps, result, checks, verdict: what was computed, how, and how a claim was judged.
         answer: one human line summarising the result, e.g. ``"output size 28×28"``.
-        display: inputs as a person writes them (``"32×32"``), for the human renderers.
+        table: a summary (params' one row per layer) that the text, rich and Markdown renderers show
+            in place of the first ``table.covers`` steps; JSON and LaTeX keep the steps themselves.
+        claims: the quantities a claim may name and how each is compared (see :mod:`dlcalc.verify`).
     """
 
-    __slots__ = ("command", "title", "inputs", "steps", "result", "checks", "verdict", "answer", "display",
-                 "table")
+    command: str
+    title: str
+    inputs: dict[str, Any] = field(default_factory=dict)
+    steps: list[Step] = field(default_factory=list)
+    result: dict[str, Any] = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)
+    verdict: Verdict | None = None
+    answer: str = ""
+    display: dict[str, str] = field(default_factory=dict)
+    table: Table | None = None
+    claims: ClaimTable | None = field(default=None, repr=False, compare=False)
 
-    def __init__(self, command: str, title: str, inputs: dict[str, Any] | None = None,
-                 steps: list[Step] | None = None, result: dict[str, Any] | None = None,
-                 checks: list[Check] | None = None, verdict: Verdict | None = None, answer: str = "",
-                 display: dict[str, str] | None = None) -> None:
-        self.command = command
-        self.title = title
-        self.inputs = dict(inputs or {})
-        self.steps = list(steps or [])
-        self.result = dict(result or {})
-        self.checks = list(checks or [])
-        self.verdict = verdict
-        self.answer = answer
-        self.display = dict(display or {})
-        # A summary table (columns, rows of text) that the text, rich and Markdown renderers show
-        # in place of the first ``covers`` steps (e.g. params' one row per layer); JSON and LaTeX
-        # keep the steps themselves.
-        self.table: Table | None = None
+    # ----------------------------------------------------------------- building it
 
-    def inputs_for_display(self) -> dict[str, Any]:
-        """The inputs for human renderers: the ``display`` text where given, else the value."""
-        return {key: self.display.get(key, value) for key, value in self.inputs.items()}
-
-    def step(self, label: str, formula: str = "", substituted: str = "", value: Any = None,
-             note: str = "", latex: str | None = None) -> Step:
+    def step(self, label: str, formula: str = "", substituted: str = "", value: Any = None, note: str = "",
+             latex: str | None = None) -> Step:
         """Record a step and return it."""
         new = Step(label, formula, substituted, value, note, latex)
         self.steps.append(new)
         return new
 
-    def check(self, name: str, method: str, passed: bool, detail: str = "") -> Check:
+    def add_check(self, name: str, method: str, passed: bool, detail: str = "") -> Check:
         """Record an independent check and return it."""
         new = Check(name, method, passed, detail)
         self.checks.append(new)
         return new
 
+    def inputs_for_display(self) -> dict[str, Any]:
+        """The inputs for human renderers: the ``display`` text where given, else the value."""
+        return {key: self.display.get(key, value) for key, value in self.inputs.items()}
+
     @property
     def all_checks_passed(self) -> bool:
         return all(c.passed for c in self.checks)
 
+    # ----------------------------------------------------------------- using it
+
+    def check(self, claim: Any, *, rtol: float | None = None, atol: float | None = None,
+              option: str = "--check") -> Verdict:
+        """Judge a claim against this solution, as ``--check`` does, and return the Verdict.
+
+        ``claim`` is what a student writes: ``"28"``, ``"7x7"``, ``28``, ``"kl=0.4"``, a matrix
+        ``"1 19 26; 19 99 92; 26 86 64"``, or named claims ``{"kl": 0.4, "elbo": -1.2}``.
+        """
+        from dlcalc.verify import judge
+
+        return judge(self, claim, rtol=rtol, atol=atol, option=option)
+
+    def checked(self, claim: Any, *, rtol: float | None = None, atol: float | None = None) -> Solution:
+        """A copy of this solution with the claim's verdict (what ``--check`` prints)."""
+        return dataclasses.replace(self, verdict=self.check(claim, rtol=rtol, atol=atol))
+
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "command": self.command,
-            "inputs": jsonable(self.inputs),
-            "result": jsonable(self.result),
-            "steps": [s.to_dict() for s in self.steps],
-            "checks": [c.to_dict() for c in self.checks],
-            "verdict": self.verdict.to_dict() if self.verdict else None,
-        }
+        """The ``--json`` object: command, inputs, result, steps, checks, verdict."""
+        return {"command": self.command, "inputs": jsonable(self.inputs), "result": jsonable(self.result),
+                "steps": [s.to_dict() for s in self.steps], "checks": [c.to_dict() for c in self.checks],
+                "verdict": self.verdict.to_dict() if self.verdict else None}
+
+    def text(self, width: int | None = None) -> str:
+        """The worked solution as plain text (``width`` columns; default 100)."""
+        from dlcalc.render.text import to_text
+
+        return to_text(self, width or 100)
+
+    def json(self) -> str:
+        """The ``--json`` text."""
+        from dlcalc.render.json import to_json
+
+        return to_json(self)
+
+    def latex(self) -> str:
+        """The worked solution as a LaTeX ``align*`` fragment (needs amsmath and amssymb)."""
+        from dlcalc.render.latex import to_latex
+
+        return to_latex(self)
+
+    def markdown(self) -> str:
+        """The worked solution as Markdown with ``$…$`` math."""
+        from dlcalc.render.markdown import to_markdown
+
+        return to_markdown(self)
+
+    def html(self) -> str:
+        """The worked solution as an HTML fragment that reads well without MathJax."""
+        from dlcalc.render.html import to_html
+
+        return to_html(self)
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """What Jupyter shows: the front end picks text/html, text/markdown, text/latex or text/plain."""
+        latex = "\n".join(line for line in self.latex().splitlines() if not line.startswith("%"))
+        return {"text/plain": self.text(), "text/markdown": self.markdown(), "text/latex": latex,
+                "text/html": self.html()}
 
 
+@dataclass(slots=True)
 class Preview:
     """A long list: every item in JSON (``tolist``), its two ends for people (``preview``)."""
 
-    __slots__ = ("items",)
-
-    def __init__(self, items: list) -> None:
-        self.items = list(items)
+    items: list
 
     def tolist(self) -> list:
         return self.items
@@ -190,13 +214,12 @@ class Preview:
         return self.items if len(self.items) <= 12 else [*self.items[:6], "…", *self.items[-3:]]
 
 
+@dataclass(slots=True)
 class Folded:
     """A value every part of which goes to JSON (``tolist``), shown to people as a short note."""
 
-    __slots__ = ("value", "note")
-
-    def __init__(self, value: Any, note: str) -> None:
-        self.value, self.note = value, note
+    value: Any
+    note: str
 
     def tolist(self) -> Any:
         return self.value
@@ -205,31 +228,32 @@ class Folded:
         return self.note
 
 
-def plain_numbers(values: list | tuple) -> bool:
-    """Every item exactly a float, or every item exactly an int (not bool, not a subclass): a row of
-    numbers that JSON writing can take as it is."""
-    kinds = set(map(type, values))
-    return kinds == {float} or kinds == {int}
-
-
 def jsonable(value: Any) -> Any:
-    """Convert a value to something ``json.dumps`` writes faithfully.
-
-    Fractions that are whole become ints, other fractions floats at full precision; tuples
-    become lists; numpy scalars and arrays become Python numbers and lists (found by duck
-    typing, so neither fractions nor numpy is imported here).
-    """
+    """A value as ``json.dumps`` writes it faithfully: fractions that are whole become ints, other
+    fractions floats at full precision; tuples lists; numpy arrays and scalars, and anything else with
+    ``tolist`` (the Preview and Grid wrappers), Python numbers and lists; anything else its ``str``."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        if plain_numbers(value):  # a row of a large matrix: nothing to convert
-            return list(value)
         return [jsonable(v) for v in value]
-    if type(value).__name__ == "Fraction":
+    if isinstance(value, Fraction):
         return value.numerator if value.denominator == 1 else float(value)
     tolist = getattr(value, "tolist", None)
-    if callable(tolist):  # numpy arrays and scalars
+    if callable(tolist):
         return jsonable(tolist())
     return str(value)
+
+
+def non_finite_at(value: object, where: str = "") -> str | None:
+    """Where in nested dicts and lists a float is ±inf or NaN (``"recon"``, ``"d_star[3]"``), or None."""
+    if isinstance(value, float):
+        return None if math.isfinite(value) else where
+    if isinstance(value, dict):
+        items = ((f"{where}.{key}" if where else str(key), v) for key, v in value.items())
+    elif isinstance(value, (list, tuple)):
+        items = ((f"{where}[{k}]", v) for k, v in enumerate(value))
+    else:
+        return None
+    return next((found for path, v in items if (found := non_finite_at(v, path)) is not None), None)

@@ -1,256 +1,271 @@
-"""Claimed-vs-correct comparison: the ``--check`` of every command.
+"""The one judge: a claim against a Solution, using its topic's claim table and common mistakes.
 
-Rules (CONTRACT.md, "Checking a claimed answer"):
+A topic puts a :class:`ClaimTable` on its Solution: the quantities a claim may name (``output_size``,
+``kl``, ``layer_3``, ``di``), each with its correct value, how it is compared, and the common
+mistakes that produce a wrong one (each a function giving the wrong value, with the sentence that
+names it). :func:`judge` reads a claim the way a student writes it and returns a
+:class:`~dlcalc.solution.Verdict`; it knows nothing of any topic.
 
-* A claim written as a decimal with k places is right when the true value rounded to k places
-  equals it, i.e. when the true value lies in ``[claim − ½·10^−k, claim + ½·10^−k)``.
-* Integers compare exactly; so do fractions (``3/4``) and simple expressions (``27/4 + 1``)
-  against an exact answer (against a float answer they get a relative tolerance of 1e-9).
-* ``--rtol``/``--atol`` override all of that: ``|claim − true| ≤ atol + rtol·|true|``.
-* A wrong claim is diagnosed by trying the topic's common mistakes (``Mistake``) and naming the
-  first that reproduces it.
+How a quantity is compared (its ``kind``):
 
-Claims are parsed by a small recursive-descent grammar (numbers, + − * / ^, parentheses), never eval.
+* ``values``: one number or a list (``28``, ``7x7``, ``0.1, -0.2``), element by element; one claimed
+  number stands for every element;
+* ``shape``: the same, written ``10x10x16``; an image shape may also be claimed channels first;
+* ``array``: a matrix or C×H×W array, cell by cell, wrong cells marked and diagnosed;
+* a formula: a topic with formulas (lstm-grads) judges ``NAME = FORMULA`` itself, for all values.
+
+The precision policy (CONTRACT.md, "Checking a claimed answer"):
+
+* a claim written as a decimal with k places is right when the true value rounded to k places
+  equals it, i.e. when the true value lies in ``[claim − ½·10^−k, claim + ½·10^−k)``;
+* integers, fractions (``3/4``) and simple expressions (``27/4 + 1``) compare exactly against an
+  exact answer (against a float answer with a relative tolerance of 1e-9);
+* ``rtol``/``atol`` override all of that: ``|claim − true| ≤ atol + rtol·|true|``.
+
+A wrong claim is diagnosed by trying the quantity's mistakes and naming the first that reproduces it.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from difflib import get_close_matches
+from fractions import Fraction
+from typing import Any
 
-from dlcalc.errors import DlcalcError
-from dlcalc.parse import LazyPattern, array_shape, flatten, is_fraction
-from dlcalc.solution import Verdict, _Record
+from dlcalc import show
+from dlcalc.errors import InputError
+from dlcalc.parse.arrays import array_shape, flatten
+from dlcalc.parse.claims import Claim, looks_numeric, parse_claim_array, parse_claim_values
+from dlcalc.parse.numbers import Number
+from dlcalc.solution import Solution, Verdict
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from fractions import Fraction
-
-    Number = int | Fraction | float
-
-# fractions (and the decimal module it imports) is loaded only when a claim or an answer needs
-# it: 2 ms of start-up that an integer claim such as a shape or a parameter count never uses.
-
-
-def _fraction(value: Number | str, denominator: int | None = None) -> Fraction:
-    from fractions import Fraction
-
-    return Fraction(value) if denominator is None else Fraction(value, denominator)
-
-MAX_CLAIM_TEXT = 100_000
-MAX_CLAIM_BITS = 4096  # exact claims beyond ~10^1200 are refused rather than computed
 FLOAT_RTOL = 1e-9
 
-
-class Claim(_Record):
-    """One claimed number: its text, its value, and how many decimals it was written with
-    (``decimals`` is set for a plain decimal literal such as 0.73 or 1.5e-3)."""
-
-    __slots__ = ("text", "value", "decimals")
-
-    def __init__(self, text: str, value: Number, decimals: int | None = None) -> None:
-        self.text, self.value, self.decimals = text, value, decimals
-
-    @property
-    def exact(self) -> bool:
-        return not isinstance(self.value, float)
+ClaimItem = tuple[str | None, Any]
+"""One claim as the judge reads it: (the quantity it names, or None for the default; what is claimed)."""
 
 
-class Mistake(_Record):
-    """A common slip and the answer it produces (one value per element of the answer):
-    ``description`` ("what stride 1 gives"), ``values``, and ``context`` ("with stride 4", said
-    before the correct answer)."""
+@dataclass(slots=True)
+class Mistake:
+    """A common slip: ``describe`` names it ("what stride 1 gives"), ``make`` computes the answer it
+    produces (in the form of the quantity's correct value), ``context`` is said before the correct
+    answer ("with stride 4"). ``make`` runs only when a wrong claim is diagnosed; a slip that does not
+    apply to the problem raises InputError (or ZeroDivisionError) and is skipped."""
 
-    __slots__ = ("description", "values", "context")
+    describe: str
+    make: Callable[[], Any]
+    context: str = ""
 
-    def __init__(self, description: str, values: tuple, context: str = "") -> None:
-        self.description, self.values, self.context = description, values, context
-
-
-# ---------------------------------------------------------------------------------------------
-# Parsing claims
-# ---------------------------------------------------------------------------------------------
-
-_TOKEN = LazyPattern(r"\s*(?:(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([-+*/^()−×·]))")
-
-
-def parse_claim_number(text: str, option: str = "--check") -> Claim:
-    """Parse one claimed number: ``7``, ``-0.73``, ``1.5e-3``, ``3/4``, ``27/4 + 1``, ``2^-1``."""
-    source = text.strip()
-    if not source:
-        raise DlcalcError("expected a number, got nothing", option)
-    if len(source) > 200:
-        raise DlcalcError(f"a claimed number is limited to 200 characters, got {len(source)}", option)
-    if source.isascii() and source.isdigit():  # a whole number, the commonest claim: no regex
-        return Claim(source, int(source))
-    literal = re.fullmatch(r"[-+−]?(\d+\.\d*|\.\d+|\d+)(?:[eE]([+-]?\d+))?", source)
-    if literal:
-        mantissa, exponent = literal.group(1), int(literal.group(2) or 0)
-        if abs(exponent) > 400:
-            raise DlcalcError(f"exponent out of range in {source!r}", option)
-        negative = source[0] in "-−"
-        body = source.lstrip("+-−")
-        if "." in mantissa or literal.group(2):
-            places = len(mantissa.split(".")[1]) if "." in mantissa else 0
-            value = float(body.replace("−", "-"))
-            if not math.isfinite(value):
-                raise DlcalcError(f"{source!r} is out of the range of a float", option)
-            return Claim(source, -value if negative else value, max(places - exponent, 0))
-        return Claim(source, -int(body) if negative else int(body))
-    value = _Expression(source, option).parse()
-    return Claim(source, value)
+    def value(self) -> Any:
+        try:
+            return self.make()
+        except (InputError, ZeroDivisionError, ValueError, OverflowError):
+            return None
 
 
-class _Expression:
-    """expr := term (('+'|'−') term)*; term := factor (('*'|'/') factor)*;
-    factor := ('+'|'−') factor | atom ('^' factor)?; atom := number | '(' expr ')'."""
-
-    def __init__(self, text: str, option: str) -> None:
-        self.text, self.option = text, option
-        self.tokens: list[tuple[str, int]] = []
-        pos = 0
-        while pos < len(text):
-            match = _TOKEN.match(text, pos)
-            if not match or match.end() == pos:
-                if text[pos:].strip() == "":
-                    break
-                column = pos + 1 + (len(text[pos:]) - len(text[pos:].lstrip()))
-                raise DlcalcError(f"unexpected {text[column - 1]!r} at column {column} of {text!r}; "
-                                  "a claim is a number, a fraction or + − * / ^ ( ) of numbers", option)
-            self.tokens.append((match.group(1) or match.group(2), match.end()))
-            pos = match.end()
-        self.i = 0
-        self.depth = 0
-
-    def _peek(self) -> str | None:
-        return self.tokens[self.i][0] if self.i < len(self.tokens) else None
-
-    def _next(self) -> str:
-        token = self._peek()
-        if token is None:
-            raise DlcalcError(f"{self.text!r} ends too soon", self.option)
-        self.i += 1
-        return token
-
-    def parse(self) -> Number:
-        value = self._expr()
-        if self._peek() is not None:
-            raise DlcalcError(f"unexpected {self._peek()!r} in {self.text!r}", self.option)
-        return _tidy(value)
-
-    def _expr(self) -> Number:
-        value = self._term()
-        while self._peek() in ("+", "-", "−"):
-            op = self._next()
-            right = self._term()
-            value = self._finite(value + right if op == "+" else value - right)
-        return value
-
-    def _term(self) -> Number:
-        value = self._factor()
-        while self._peek() in ("*", "/", "×", "·"):
-            op = self._next()
-            right = self._factor()
-            if op == "/":
-                if right == 0:
-                    raise DlcalcError(f"division by zero in {self.text!r}", self.option)
-                value = _fraction(value) / _fraction(right) if _exact(value, right) else value / right
-            else:
-                value = value * right
-            value = self._finite(value)
-        return value
-
-    def _factor(self) -> Number:
-        if self._peek() in ("+", "-", "−"):
-            op = self._next()
-            value = self._factor()
-            return -value if op != "+" else value
-        base = self._atom()
-        if self._peek() == "^":
-            self._next()
-            power = self._factor()
-            if not isinstance(power, int) and not (is_fraction(power) and power.denominator == 1):
-                raise DlcalcError(f"only whole-number powers are allowed in {self.text!r}", self.option)
-            if abs(power) > 64 or (base == 0 and power < 0):
-                raise DlcalcError(f"power out of range in {self.text!r}", self.option)
-            if _exact(base) and _bits(base) * abs(int(power)) > MAX_CLAIM_BITS:
-                raise DlcalcError(f"{self.text!r} is too large a number to check", self.option)
-            try:
-                return self._finite(_fraction(base) ** int(power) if _exact(base) else base ** int(power))
-            except OverflowError:
-                raise DlcalcError(f"{self.text!r} is out of the range of a float", self.option) from None
-        return base
-
-    def _finite(self, value: Number) -> Number:
-        """Refuse a float that overflowed, or an exact number too large to compare sensibly."""
-        if isinstance(value, float) and not math.isfinite(value):
-            raise DlcalcError(f"{self.text!r} is out of the range of a float", self.option)
-        if not isinstance(value, float) and _bits(value) > MAX_CLAIM_BITS:
-            raise DlcalcError(f"{self.text!r} is too large a number to check", self.option)
-        return value
-
-    def _atom(self) -> Number:
-        token = self._next()
-        if token == "(":
-            self.depth += 1
-            if self.depth > 50:
-                raise DlcalcError(f"brackets nested too deeply in {self.text[:40]!r}", self.option)
-            value = self._expr()
-            if self._next() != ")":
-                raise DlcalcError(f"missing ')' in {self.text!r}", self.option)
-            self.depth -= 1
-            return value
-        if token[0].isdigit() or token[0] == ".":
-            if any(c in token for c in ".eE"):
-                value = float(token)
-                if not math.isfinite(value):
-                    raise DlcalcError(f"{token!r} is out of the range of a float", self.option)
-                return value
-            return int(token)
-        raise DlcalcError(f"unexpected {token!r} in {self.text!r}", self.option)
+def mistake(describe: str, value: Any, context: str = "") -> Mistake:
+    """A Mistake whose wrong answer is already known."""
+    return Mistake(describe, lambda: value, context)
 
 
-def _bits(value: Number) -> int:
-    """Size of an exact number in bits (numerator plus denominator)."""
-    if isinstance(value, int):
-        return value.bit_length() + 1
-    return value.numerator.bit_length() + value.denominator.bit_length()
+@dataclass(slots=True)
+class Quantity:
+    """Something a claim may name, with its correct value and how a claim about it is compared.
+
+    Args:
+        correct: the correct value: a list of numbers (``values``, ``shape``) or nested lists (``array``),
+            or a function that builds it.
+        kind: ``values``, ``shape`` or ``array`` (see the module docstring).
+        label: the prefix of its lines in a verdict about several claims (``"layer 3 (conv)"``).
+        key: its key in such a verdict's ``claimed`` and ``correct`` (the name by default).
+        labels: names of the elements, to say which is wrong (``["height", "width"]``).
+        joiner: how a list of values is written (``×`` for shapes, ``, `` for vectors).
+        mistakes: the common slips (or a function returning them, called only for a wrong claim).
+        aliases: other names a claim may use (``v`` for ``value``).
+        channels_last: an image shape H×W×C, which may also be claimed C×H×W.
+        shown: what the verdict reports as the correct answer, when not ``correct`` (a large array's preview).
+        cell, explain, why_shape: for arrays, a cell's name (``O[0,1]``), its worked sum, and how the
+            shape follows.
+    """
+
+    correct: Any
+    kind: str = "values"
+    label: str | None = None
+    key: str | None = None
+    labels: Sequence[str] | None = None
+    joiner: str = "×"
+    mistakes: Sequence[Mistake] | Callable[[], Sequence[Mistake]] = ()
+    aliases: tuple[str, ...] = ()
+    channels_last: bool = False
+    shown: Any = None
+    cell: Callable[[tuple[int, ...]], str] | None = None
+    explain: Callable[[tuple[int, ...]], str] | None = None
+    why_shape: str = ""
+
+    def slips(self) -> Sequence[Mistake]:
+        return self.mistakes() if callable(self.mistakes) else self.mistakes
+
+    def value(self) -> Any:
+        """The correct value (computed now when ``correct`` is a function: a large output is built only
+        when a claim needs it)."""
+        return self.correct() if callable(self.correct) else self.correct
 
 
-def _exact(*values: Number) -> bool:
-    return not any(isinstance(v, float) for v in values)
+@dataclass(slots=True)
+class ClaimTable:
+    """The quantities of one Solution a claim may name.
 
+    Args:
+        quantities: name → quantity.
+        default: the quantity an unnamed claim is about (None: every claim must name one).
+        combine: whether a verdict's lines and values are labelled by quantity even for one claim.
+        formula: for a topic whose quantities have formulas (lstm-grads): judges ``NAME = FORMULA``
+            and returns the quantity's key and the verdict.
+        formula_names: the names ``formula`` can judge.
+        resolve: the topic's own spellings of names (``δi_t`` for ``di``): a name → the quantity's name.
+        unnamed: what to say when an unnamed claim is given and there is no default.
+    """
 
-def _tidy(value: Number) -> Number:
-    if is_fraction(value) and value.denominator == 1:
-        return int(value)
-    return value
+    quantities: dict[str, Quantity]
+    default: str | None = None
+    combine: bool = True
+    formula: Callable[[str], tuple[str, Verdict]] | None = None
+    formula_names: tuple[str, ...] = ()
+    resolve: Callable[[str], str | None] | None = None
+    unnamed: str = "name the quantity you claim: NAME=VALUE"
 
-
-def parse_claim_values(text: str, option: str = "--check") -> list[Claim]:
-    """Parse a claimed list: ``7``, ``7x7``, ``28×28``, ``7,7``, ``[7, 7]``, ``0.5 -1``."""
-    if len(text) > MAX_CLAIM_TEXT:
-        raise DlcalcError(f"a claim is limited to {MAX_CLAIM_TEXT} characters, got {len(text)}", option)
-    body = text.strip()
-    if body.startswith("[") and body.endswith("]"):
-        body = body[1:-1]
-    if not body.strip():
-        raise DlcalcError("expected a value to check, got nothing", option)
-    if body.isascii() and body.isdigit():
-        parts = [body]
-    elif re.search(r"\d\s*[x×]\s*[\d(]", body) or ("," in body):
-        parts = re.split(r"\s*[x×,]\s*", body)
-    elif re.fullmatch(r"\s*\S+(\s+\S+)+\s*", body) and all(
-            re.fullmatch(r"[-+−]?[\d.]+(?:[eE][+-]?\d+)?(?:/\d+)?", p) for p in body.split()):
-        parts = body.split()
-    else:
-        parts = [body]
-    return [parse_claim_number(p, option) for p in parts]
+    def find(self, name: str, option: str) -> str:
+        """The quantity a claimed name stands for (its name), or an InputError listing what can be checked."""
+        if name in self.quantities or name in self.formula_names:
+            return name
+        for key, quantity in self.quantities.items():
+            if name in quantity.aliases:
+                return key
+        lowered = name.lower()
+        if lowered in self.quantities:
+            return lowered
+        if self.resolve is not None:
+            found = self.resolve(name)
+            if found is not None and (found in self.quantities or found in self.formula_names):
+                return found
+        family = re.fullmatch(r"([a-z]+)_(\d+)", lowered)
+        if family:
+            numbers = sorted(int(k.rsplit("_", 1)[1]) for k in self.quantities
+                             if re.fullmatch(family.group(1) + r"_\d+", k))
+            if numbers:
+                raise InputError(f"there is no {family.group(1)} {family.group(2)}; the {family.group(1)}s are "
+                                 f"numbered {numbers[0]} to {numbers[-1]}", option)
+        names = [*self.quantities, *(a for q in self.quantities.values() for a in q.aliases)]
+        close = get_close_matches(name, names, n=1)
+        listed = ", ".join(self.quantities) if len(self.quantities) <= 24 else ", ".join(
+            [*list(self.quantities)[:20], "…"])
+        raise InputError(f"cannot check {name!r}: unknown quantity" + (f"; did you mean {close[0]}?" if close else "")
+                         + f" (checkable: {listed})", option)
 
 
 # ---------------------------------------------------------------------------------------------
-# Comparing
+# Reading a claim
+# ---------------------------------------------------------------------------------------------
+
+
+def claim_text(value: Any) -> str:
+    """A claim given as a Python value (from a sheet, a batch line or the API) as the text a student writes:
+    ``28``, ``7, 7`` for a list, ``1, 2; 3, 4`` for rows."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list):
+        if value and all(isinstance(v, list) for v in value):
+            return "; ".join(claim_text(v) for v in value)
+        return ", ".join(claim_text(v) for v in value)
+    return str(value)
+
+
+_NAMED = re.compile(r"\s*([^\s=]+)\s*=(?!=)\s*(.*)", re.DOTALL)
+
+
+def claim_items(claim: Any) -> list[ClaimItem]:
+    """A claim as (name, text) items: a dict of named claims, ``NAME=VALUE``, or an unnamed value."""
+    if isinstance(claim, dict):
+        return [(str(name), value) for name, value in claim.items()]
+    return [(None, claim)]
+
+
+def judge(solution: Solution, claim: Any, *, rtol: float | None = None, atol: float | None = None,
+          option: str = "--check") -> Verdict:
+    """The verdict on ``claim`` (a value, ``NAME=VALUE`` text, or a dict of named claims) against a solution."""
+    return judge_items(solution, claim_items(claim), rtol=rtol, atol=atol, option=option)
+
+
+def judge_items(solution: Solution, items: Sequence[ClaimItem], *, rtol: float | None = None,
+                atol: float | None = None, option: str = "--check", formulas: Sequence[str] = ()) -> Verdict:
+    """One verdict for several claims: each (name or None, value); ``formulas`` are ``NAME = FORMULA`` texts."""
+    table = solution.claims
+    if table is None:
+        raise InputError(f"{solution.command} computes nothing a claim can be checked against", option)
+    parts: list[tuple[str, str | None, Verdict]] = []
+    for name, value in items:
+        parts.append(_judge_one(table, name, value, rtol, atol, option))
+    for text in formulas:
+        if table.formula is None:
+            raise InputError("this topic has no formulas to check", option)
+        key, verdict = table.formula(text)
+        parts.append((key, None, verdict))
+    if not parts:
+        raise InputError("expected a claim to check, got none", option)
+    if len(parts) == 1 and not table.combine:
+        return parts[0][2]
+    return combine(parts)
+
+
+def _judge_one(table: ClaimTable, name: str | None, value: Any, rtol: float | None, atol: float | None,
+               option: str) -> tuple[str, str | None, Verdict]:
+    text = claim_text(value).strip()
+    if name is None:
+        named = _NAMED.fullmatch(text)
+        if named and _is_name(table, named.group(1)):
+            name, text = named.group(1), named.group(2).strip()
+    if name is None:
+        if table.default is None:
+            raise InputError(table.unnamed, option)
+        name = table.default
+    found = table.find(name.replace("δ", "d"), option)
+    if table.formula is not None and found in table.formula_names and (
+            found not in table.quantities or not looks_numeric(text)):
+        key, verdict = table.formula(f"{found} = {text}")
+        return key, None, verdict
+    quantity = table.quantities[found]
+    verdict = compare(quantity, text, rtol=rtol, atol=atol, option=option)
+    return quantity.key or found, quantity.label if quantity.label is not None else found, verdict
+
+
+def _is_name(table: ClaimTable, name: str) -> bool:
+    try:
+        table.find(name.replace("δ", "d"), "--check")
+    except InputError:
+        return False
+    return True
+
+
+def compare(quantity: Quantity, text: str, *, rtol: float | None = None, atol: float | None = None,
+            option: str = "--check") -> Verdict:
+    """A claim (text) against one quantity, by its kind."""
+    if quantity.kind == "array":
+        return check_array(text, quantity, rtol=rtol, atol=atol, option=option)
+    correct = list(quantity.value())
+    verdict = check_claim(text, correct, option=option, rtol=rtol, atol=atol, mistakes=quantity.slips(),
+                          labels=quantity.labels, joiner=quantity.joiner)
+    if quantity.channels_last and not verdict.passed:
+        first = check_claim(text, [correct[-1], *correct[:-1]], option=option, joiner=quantity.joiner)
+        if first.passed:
+            first.details.append("written channels first (C×H×W, PyTorch's order); dlcalc writes H×W×C")
+            return first
+    return verdict
+
+
+# ---------------------------------------------------------------------------------------------
+# The precision policy
 # ---------------------------------------------------------------------------------------------
 
 
@@ -260,10 +275,10 @@ def accepted_interval(claim: Claim, correct: Number, rtol: float | None = None,
     if rtol is not None or atol is not None:
         tol = (atol or 0.0) + (rtol or 0.0) * abs(float(correct))
         c = float(claim.value)
-        return c - tol, c + tol, f"|claim − true| ≤ {_short(atol or 0.0)} + {_short(rtol or 0.0)}·|true|"
+        return c - tol, c + tol, f"|claim − true| ≤ {atol or 0.0:g} + {rtol or 0.0:g}·|true|"
     if claim.decimals is not None:
-        half = _fraction(1, 2 * 10**claim.decimals)
-        centre = _fraction(claim.text.replace("−", "-"))
+        half = Fraction(1, 2 * 10**claim.decimals)
+        centre = Fraction(claim.text.replace("−", "-"))
         return centre - half, centre + half, f"the claim's {claim.decimals} decimal" + (
             "s" if claim.decimals != 1 else "")
     if isinstance(correct, float):
@@ -273,166 +288,92 @@ def accepted_interval(claim: Claim, correct: Number, rtol: float | None = None,
     return claim.value, claim.value, "exact"
 
 
-def claim_matches(claim: Claim, correct: Number, rtol: float | None = None,
-                  atol: float | None = None) -> bool:
-    """Whether one claimed number is right by the precision rules above."""
+def claim_matches(claim: Claim, correct: Number, rtol: float | None = None, atol: float | None = None) -> bool:
+    """Whether one claimed number is right by the precision policy."""
     low, high, how = accepted_interval(claim, correct, rtol, atol)
     if how == "exact":
         if isinstance(claim.value, int) and isinstance(correct, int):
             return claim.value == correct
-        return _fraction(claim.value) == _fraction(correct)
-    true = _fraction(correct) if not isinstance(low, float) else float(correct)
+        return Fraction(claim.value) == Fraction(correct)
+    true = Fraction(correct) if not isinstance(low, float) else float(correct)
     if claim.decimals is not None and rtol is None and atol is None:
         return low <= true < high
     return low <= true <= high
 
 
-def _short(value: float) -> str:
-    return f"{value:g}"
+def _reproduces(claim: Claim, value: Any) -> bool:
+    """Whether a mistaken value explains a claim (by the same precision rules as a correct one)."""
+    try:
+        return claim_matches(claim, value)
+    except (TypeError, ValueError, OverflowError, ZeroDivisionError):
+        return False
 
 
-def _show(value: Number | Fraction) -> str:
-    if is_fraction(value):
-        if value.denominator == 1:
-            return str(value.numerator)
-        places = _terminating_places(value.denominator)
-        if places is not None and places <= 12:
-            return _decimal_text(value, places)
-        if value.denominator <= 1000:
-            return f"{value.numerator}/{value.denominator}"
-        return f"{float(value):.10g}"
-    if isinstance(value, float):
-        return f"{value:.10g}"
-    return str(value)
+# ---------------------------------------------------------------------------------------------
+# Values: one number, or one per element
+# ---------------------------------------------------------------------------------------------
 
 
-def _terminating_places(denominator: int) -> int | None:
-    """Decimal places of 1/denominator when it terminates (only factors 2 and 5), else None."""
-    twos = fives = 0
-    while denominator % 2 == 0:
-        denominator //= 2
-        twos += 1
-    while denominator % 5 == 0:
-        denominator //= 5
-        fives += 1
-    return max(twos, fives) if denominator == 1 else None
-
-
-def _decimal_text(value: Fraction, places: int) -> str:
-    scaled = value * 10**places
-    sign = "-" if scaled < 0 else ""
-    whole, frac = divmod(abs(scaled.numerator), 10**places)
-    return f"{sign}{whole}.{frac:0{places}d}"
-
-
-def _show_values(values: Sequence[Number], joiner: str) -> str:
-    return joiner.join(_show(v) for v in values)
-
-
-def check_claim(text: str, correct: Sequence[Number], *, option: str = "--check",
-                rtol: float | None = None, atol: float | None = None,
-                mistakes: Sequence[Mistake] = (), labels: Sequence[str] | None = None,
+def check_claim(text: str, correct: Sequence[Number], *, option: str = "--check", rtol: float | None = None,
+                atol: float | None = None, mistakes: Sequence[Mistake] = (), labels: Sequence[str] | None = None,
                 joiner: str = "×") -> Verdict:
     """Compare a claimed answer (text) with the correct values and build the verdict.
 
     Args:
         text: the claim as typed, e.g. ``"28"``, ``"28x28"``, ``"0.73"``.
         correct: the correct values, one per element (axis, cell, ...).
-        rtol, atol: tolerances that override the precision-aware rule.
         mistakes: common slips to try when the claim is wrong; the first that reproduces it is named.
         labels: names for the elements, used to say which one is wrong (e.g. ``["height", "width"]``).
         joiner: how to print a list of values (``×`` for shapes).
     """
-    claims = parse_claim_values(text, option)
+    claims = parse_claim_values(text.replace(";", ","), option)
     broadcast = len(claims) == 1  # one number stands for every element
     if len(claims) == 1 and len(correct) > 1:
         claims = claims * len(correct)
     if len(claims) != len(correct):
-        raise DlcalcError(f"expected 1 or {len(correct)} values, got {len(claims)} in {text!r}", option)
-    claimed_values = [c.value for c in claims]
-    ok = [claim_matches(c, v, rtol, atol) for c, v in zip(claims, correct, strict=False)]
-    correct_text = _show_values(correct, joiner)
-    claimed_text = text.strip()
+        expected = "1 value" if len(correct) == 1 else f"1 or {len(correct)} values"
+        raise InputError(f"expected {expected}, got {len(claims)} in {text!r}", option)
+    ok = [claim_matches(c, v, rtol, atol) for c, v in zip(claims, correct, strict=True)]
+    correct_text = joiner.join(show.fraction(v) for v in correct)
     details: list[str] = []
     said_once = len({c.text for c in claims}) == 1 and len(set(map(str, correct))) == 1
-    for k, (claim, value, good) in enumerate(zip(claims, correct, ok, strict=False)):
+    for k, (claim, value, good) in enumerate(zip(claims, correct, ok, strict=True)):
         if k > 0 and said_once:
             break  # a broadcast claim against equal values: say it once
         low, high, how = accepted_interval(claim, value, rtol, atol)
         where = f"{labels[k]}: " if labels and len(correct) > 1 and not said_once else ""
         mark = "✓" if good else "✗"
         if how == "exact":
-            details.append(f"{mark} {where}claimed {claim.text}, correct {_show(value)} (compared exactly)")
+            details.append(f"{mark} {where}claimed {claim.text}, correct {show.fraction(value)} (compared exactly)")
         else:
             closed = "<" if claim.decimals is not None and rtol is None and atol is None else "≤"
-            details.append(f"{mark} {where}claimed {claim.text}, correct {_show(value)}; accepted by "
-                           f"{how}: {_show(low)} ≤ true {closed} {_show(high)}")
+            details.append(f"{mark} {where}claimed {claim.text}, correct {show.fraction(value)}; accepted by "
+                           f"{how}: {show.fraction(low)} ≤ true {closed} {show.fraction(high)}")
     passed = all(ok)
     diagnosis = None
     if not passed:
-        for mistake in mistakes:
-            if len(mistake.values) != len(claims):
+        for slip in mistakes:
+            values = slip.value()
+            if values is None or len(values) != len(claims):
                 continue
-            if all(_reproduces(c, v) for c, v in zip(claims, mistake.values, strict=False)):
-                context = f"{mistake.context} " if mistake.context else ""
-                diagnosis = (f"{claimed_text} is {mistake.description}; {context}the answer is "
-                             f"{correct_text}")
+            if all(_reproduces(c, v) for c, v in zip(claims, values, strict=True)):
+                context = f"{slip.context} " if slip.context else ""
+                diagnosis = f"{text.strip()} is {slip.describe}; {context}the answer is {correct_text}"
                 break
         if diagnosis is None:
-            details.append(f"the correct answer is {correct_text}; no common mistake reproduces "
-                           f"{claimed_text}")
+            details.append(f"the correct answer is {correct_text}; no common mistake reproduces {text.strip()}")
+    claimed_values = [c.value for c in claims]
     claimed_out = claimed_values[0] if len(correct) == 1 or broadcast else claimed_values
     correct_out = list(correct)[0] if len(correct) == 1 else list(correct)
     return Verdict(claimed_out, correct_out, passed, details, diagnosis)
 
 
-def _reproduces(claim: Claim, value: Number) -> bool:
-    """Whether a mistaken value explains a claim (by the same precision rules as a correct one)."""
-    try:
-        return claim_matches(claim, value)
-    except (TypeError, ValueError, OverflowError):
-        return False
-
-
 # ---------------------------------------------------------------------------------------------
-# Matrices, cell by cell
+# Arrays, cell by cell
 # ---------------------------------------------------------------------------------------------
 
-_CLAIM_NUMBER = LazyPattern(r"[-+−]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?:/\d+)?")
 
-
-class Alternative(_Record):
-    """What a common mistake makes of the whole output (a nested list, any shape)."""
-
-    __slots__ = ("description", "values")
-
-    def __init__(self, description: str, values: list) -> None:
-        self.description, self.values = description, values
-
-
-def parse_claim_array(text: str, option: str = "--check") -> tuple[tuple[int, ...], list[Claim]]:
-    """A claimed array (rows syntax, brackets, @file or -): its shape and one Claim per cell,
-    keeping each cell's written decimals for the precision rule."""
-    from dlcalc.parse import parse_array
-
-    values = parse_array(text, option)
-    shape = array_shape(values)
-    flat = list(flatten(values))
-    tokens = [] if text.strip().startswith(("@", "-")) else _CLAIM_NUMBER.findall(text)
-    if len(tokens) == len(flat):
-        return shape, [parse_claim_number(t, option) for t in tokens]
-    claims = []
-    for value in flat:
-        if isinstance(value, float):
-            written = repr(value)
-            places = len(written.split(".")[1]) if "." in written and "e" not in written else None
-            claims.append(Claim(written, value, places))
-        else:
-            claims.append(Claim(str(value), value))
-    return shape, claims
-
-
-def _at(values, index: tuple[int, ...]):
+def _at(values: Any, index: tuple[int, ...]) -> Any:
     for i in index:
         if not isinstance(values, list) or not 0 <= i < len(values):
             return None
@@ -440,7 +381,7 @@ def _at(values, index: tuple[int, ...]):
     return values
 
 
-def _indices(shape: tuple[int, ...]):
+def _indices(shape: tuple[int, ...]) -> Iterator[tuple[int, ...]]:
     if not shape:
         yield ()
         return
@@ -455,72 +396,68 @@ def _without_leading_ones(shape: tuple[int, ...]) -> tuple[int, ...]:
     return shape
 
 
-def check_array(text: str, correct: list, *, option: str = "--check", rtol: float | None = None,
-                atol: float | None = None, label=None, explain=None, why_shape: str = "",
-                alternatives: Sequence[Alternative] = (), max_listed: int = 12) -> Verdict:
-    """Compare a claimed array with the correct one, cell by cell.
-
-    Args:
-        label: index -> the cell's name, e.g. ``O[0,1]``.
-        explain: index -> the worked sum of the correct value (shown for each wrong cell).
-        why_shape: how the correct shape follows (shown when the claim's shape differs).
-        alternatives: whole outputs that common mistakes produce; a wrong cell (or a wrongly shaped
-            claim) is diagnosed by the one that reproduces it, else by a neighbouring or mirrored cell.
-    """
-    label = label or (lambda index: "[" + ",".join(map(str, index)) + "]")
-    shape, claims = parse_claim_array(text, option)
-    want = array_shape(correct)
-    if shape != want and _without_leading_ones(shape) == _without_leading_ones(want):
-        shape = want  # the same numbers with fewer (or more) outer brackets: "7" for a 1×1 output, "1 2 3" for 1×3
-    claimed_nested = _nest([c.value for c in claims], shape)
-    if shape != want:
-        details = [f"✗ expected a {'×'.join(map(str, want))} output{' (' + why_shape + ')' if why_shape else ''}, "
-                   f"got {'×'.join(map(str, shape)) or 'a single number'}"]
-        diagnosis = None
-        for alt in alternatives:
-            if array_shape(alt.values) == shape:
-                same = all(claim_matches(c, v) for c, v in zip(claims, flatten(alt.values), strict=False))
-                diagnosis = f"a {'×'.join(map(str, shape))} output is {alt.description}" + (
-                    ", and the claimed values match it" if same else "")
-                break
-        return Verdict(claimed_nested, correct, False, details, diagnosis)
-    wrong = []
-    for index, claim in zip(_indices(shape), claims, strict=False):
-        if not claim_matches(claim, _at(correct, index), rtol, atol):
-            wrong.append((index, claim))
-    if not wrong:
-        details = [f"✓ all {len(claims)} cells match" if len(claims) != 1 else "✓ the one cell matches"]
-        decimals = {c.decimals for c in claims if c.decimals is not None}
-        if decimals:
-            details.append(f"decimals are accepted at the precision written ({', '.join(map(str, sorted(decimals)))} "
-                           "places: the true value rounded there equals the claim)")
-        return Verdict(claimed_nested, correct, True, details, None)
-    details = [f"✗ {len(wrong)} of {len(claims)} cells are wrong:"]
-    if len(shape) == 2 and shape[0] * shape[1] <= 400:
-        details += _marked_rows(claims, shape, {w[0] for w in wrong}, correct)
-    diagnoses = []
-    for index, claim in wrong[:max_listed]:
-        true = _at(correct, index)
-        line = f"✗ {label(index)}: claimed {claim.text}, correct {_show(true)}"
-        if explain is not None:
-            line += f" = {explain(index)}"
-        details.append(line)
-        reason = _diagnose_cell(index, claim, correct, alternatives, label)
-        if reason:
-            diagnoses.append(f"{label(index)} = {claim.text} is {reason}")
-    if len(wrong) > max_listed:
-        details.append(f"… and {len(wrong) - max_listed} more wrong cells")
-    whole = next((alt.description for alt in alternatives if array_shape(alt.values) == shape and all(
-        claim_matches(c, v) for c, v in zip(claims, flatten(alt.values), strict=False))), None)
-    diagnosis = f"the claimed output is {whole}" if whole else ("; ".join(diagnoses) if diagnoses else None)
-    return Verdict(claimed_nested, correct, False, details, diagnosis)
-
-
-def _nest(flat: list, shape: tuple[int, ...]):
+def _nest(flat: list, shape: tuple[int, ...]) -> Any:
     if not shape:
         return flat[0]
     step = len(flat) // shape[0]
     return [_nest(flat[k * step:(k + 1) * step], shape[1:]) for k in range(shape[0])]
+
+
+def check_array(text: str, quantity: Quantity, *, option: str = "--check", rtol: float | None = None,
+                atol: float | None = None, max_listed: int = 12) -> Verdict:
+    """Compare a claimed array with the correct one, cell by cell.
+
+    A wrong cell (or a wrongly shaped claim) is diagnosed by the mistake whose whole output reproduces
+    it, else by a neighbouring or mirrored cell copied.
+    """
+    correct = quantity.value()
+    label = quantity.cell or (lambda index: "[" + ",".join(map(str, index)) + "]")
+    slips = [(slip, slip.value()) for slip in quantity.slips()]
+    slips = [(slip, values) for slip, values in slips if values is not None]
+    shape, claims = parse_claim_array(text, option)
+    want = array_shape(correct)
+    if shape != want and _without_leading_ones(shape) == _without_leading_ones(want):
+        shape = want  # the same numbers with fewer (or more) outer brackets: "7" for a 1×1 output, "1 2 3" for 1×3
+    shown = quantity.shown if quantity.shown is not None else correct
+    claimed_nested = _nest([c.value for c in claims], shape)
+    if shape != want:
+        why = f" ({quantity.why_shape})" if quantity.why_shape else ""
+        details = [f"✗ expected a {'×'.join(map(str, want))} output{why}, got {'×'.join(map(str, shape)) or 'a single number'}"]
+        diagnosis = None
+        for slip, values in slips:
+            if array_shape(values) == shape:
+                same = all(claim_matches(c, v) for c, v in zip(claims, flatten(values), strict=False))
+                diagnosis = f"a {'×'.join(map(str, shape))} output is {slip.describe}" + (
+                    ", and the claimed values match it" if same else "")
+                break
+        return Verdict(claimed_nested, shown, False, details, diagnosis)
+    wrong = [(index, claim) for index, claim in zip(_indices(shape), claims, strict=False)
+             if not claim_matches(claim, _at(correct, index), rtol, atol)]
+    if not wrong:
+        details = [f"✓ all {len(claims)} cells match" if len(claims) != 1 else "✓ the one cell matches"]
+        places = {c.decimals for c in claims if c.decimals is not None}
+        if places:
+            details.append(f"decimals are accepted at the precision written ({', '.join(map(str, sorted(places)))} "
+                           "places: the true value rounded there equals the claim)")
+        return Verdict(claimed_nested, shown, True, details, None)
+    details = [f"✗ {len(wrong)} of {len(claims)} cells are wrong:"]
+    if len(shape) == 2 and shape[0] * shape[1] <= 400:
+        details += _marked_rows(claims, (shape[0], shape[1]), {w[0] for w in wrong}, correct)
+    diagnoses = []
+    for index, claim in wrong[:max_listed]:
+        line = f"✗ {label(index)}: claimed {claim.text}, correct {show.fraction(_at(correct, index))}"
+        if quantity.explain is not None:
+            line += f" = {quantity.explain(index)}"
+        details.append(line)
+        reason = _diagnose_cell(index, claim, correct, slips, label)
+        if reason:
+            diagnoses.append(f"{label(index)} = {claim.text} is {reason}")
+    if len(wrong) > max_listed:
+        details.append(f"… and {len(wrong) - max_listed} more wrong cells")
+    whole = next((slip.describe for slip, values in slips if array_shape(values) == shape and all(
+        claim_matches(c, v) for c, v in zip(claims, flatten(values), strict=False))), None)
+    diagnosis = f"the claimed output is {whole}" if whole else ("; ".join(diagnoses) if diagnoses else None)
+    return Verdict(claimed_nested, shown, False, details, diagnosis)
 
 
 def _marked_rows(claims: list[Claim], shape: tuple[int, int], wrong: set, correct: list) -> list[str]:
@@ -530,18 +467,18 @@ def _marked_rows(claims: list[Claim], shape: tuple[int, int], wrong: set, correc
         row = []
         for c in range(shape[1]):
             claim = claims[r * shape[1] + c]
-            row.append(f"{claim.text}✗({_show(_at(correct, (r, c)))})" if (r, c) in wrong else claim.text)
+            row.append(f"{claim.text}✗({show.fraction(_at(correct, (r, c)))})" if (r, c) in wrong else claim.text)
         cells.append(row)
     widths = [max(len(row[c]) for row in cells) for c in range(shape[1])]
     return ["  [" + "  ".join(cell.rjust(widths[c]) for c, cell in enumerate(row)) + "]" for row in cells]
 
 
-def _diagnose_cell(index: tuple[int, ...], claim: Claim, correct: list, alternatives: Sequence[Alternative],
-                   label) -> str | None:
-    for alt in alternatives:
-        value = _at(alt.values, index)
+def _diagnose_cell(index: tuple[int, ...], claim: Claim, correct: list, slips: list[tuple[Mistake, Any]],
+                   label: Callable[[tuple[int, ...]], str]) -> str | None:
+    for slip, values in slips:
+        value = _at(values, index)
         if value is not None and not isinstance(value, list) and _reproduces(claim, value):
-            return f"{alt.description} at this cell"
+            return f"{slip.describe} at this cell"
     if len(index) >= 2:
         *lead, i, j = index
         mirrored = (*lead, j, i)
@@ -563,22 +500,37 @@ def _diagnose_cell(index: tuple[int, ...], claim: Claim, correct: list, alternat
 # ---------------------------------------------------------------------------------------------
 
 
-def split_named(text: str, option: str, example: str, form: str = "NAME=VALUE") -> tuple[str, str]:
-    """``NAME=VALUE`` → (name, value); a DlcalcError that shows ``form`` and ``example`` when there
-    is no ``=``."""
-    if "=" not in text:
-        raise DlcalcError(f"expected {form} such as {example}, got {text!r}", option)
-    name, value = (part.strip() for part in text.split("=", 1))
-    return name, value
-
-
 def combine(parts: Sequence[tuple[str, str | None, Verdict]]) -> Verdict:
     """One verdict for several claims, each ``(key, label, verdict)``: it passes when every part
     does; each part's detail lines and diagnosis are prefixed with its label (none when None)."""
-    claimed, correct, details, diagnoses = {}, {}, [], []
+    claimed: dict[str, Any] = {}
+    correct: dict[str, Any] = {}
+    details: list[str] = []
+    diagnoses: list[str] = []
     for key, label, verdict in parts:
         claimed[key], correct[key] = verdict.claimed, verdict.correct
         details += [f"{label}: {line}" if label else line for line in verdict.details]
         if verdict.diagnosis:
             diagnoses.append(f"{label}: {verdict.diagnosis}" if label else verdict.diagnosis)
     return Verdict(claimed, correct, all(v.passed for _, _, v in parts), details, "; ".join(diagnoses) or None)
+
+
+def apply_claims(solution: Solution, check: Any = None, *, named: Sequence[tuple[str, Any]] = (),
+                 formulas: Sequence[str] = (), rtol: float | None = None, atol: float | None = None) -> Solution:
+    """The solution with the verdict on the claims given (unchanged when none): ``check`` is one claim or a
+    list of them (each a value, ``NAME=VALUE`` text or a dict), ``named`` (name, value) pairs, ``formulas``
+    ``NAME = FORMULA`` texts."""
+    items: list[ClaimItem] = []
+    for claim in (check if isinstance(check, (list, tuple)) and _several(check) else [check] if check is not None
+                  else []):
+        items += claim_items(claim)
+    items += [(name, value) for name, value in named]
+    if not items and not formulas:
+        return solution
+    solution.verdict = judge_items(solution, items, rtol=rtol, atol=atol, formulas=formulas)
+    return solution
+
+
+def _several(claims: Sequence[Any]) -> bool:
+    """Whether a list passed as ``check`` is several claims (texts or dicts) rather than one claimed list."""
+    return all(isinstance(c, (str, dict)) for c in claims)

@@ -17,7 +17,7 @@ from dlcalc.core.conv import (
     same_padding,
     transposed_output_size,
 )
-from dlcalc.errors import DlcalcError
+from dlcalc.errors import InputError
 
 
 def windows(size: int, kernel: int, stride: int, left: int, right: int, dilation: int) -> list[list[int]]:
@@ -47,7 +47,7 @@ configs = st.tuples(
 def test_formula_equals_enumerated_windows(config):
     size, kernel, stride, left, right, dilation = config
     if dilation * (kernel - 1) + 1 > size + left + right:
-        with pytest.raises(DlcalcError):
+        with pytest.raises(InputError):
             conv_output_size(size, kernel, stride, (left, right), dilation)
         return
     expected = len(windows(size, kernel, stride, left, right, dilation))
@@ -128,14 +128,14 @@ def test_torch_same_keeps_size_and_puts_odd_pixel_right():
     spec = build_spec("10", "4", "1", "same", convention="torch")
     assert spec.padding == ((1, 2),)
     assert spec.output_size() == (10,)
-    with pytest.raises(DlcalcError, match="PyTorch refuses padding='same' with stride 2"):
+    with pytest.raises(InputError, match="PyTorch refuses padding='same' with stride 2"):
         build_spec("10", "3", "2", "same", convention="torch")
 
 
 def test_transposed_examples():
     # PyTorch docs: ConvTranspose2d(k=3, s=2, p=1, output_padding=1) doubles 7 → 14
     assert build_spec("7", "3", "2", "1", transposed=True, output_padding="1").output_size() == (14,)
-    with pytest.raises(DlcalcError, match="smaller than max"):
+    with pytest.raises(InputError, match="smaller than max"):
         build_spec("7", "3", "2", "1", transposed=True, output_padding="2")
     # output padding may reach dilation - 1 when dilation > stride
     assert build_spec("4", "3", "1", "0", "3", transposed=True, output_padding="2").output_size() == (12,)
@@ -187,12 +187,12 @@ def test_mistakes_name_stride_one():
     ],
 )
 def test_bad_specs(args, message):
-    with pytest.raises(DlcalcError, match=message):
+    with pytest.raises(InputError, match=message):
         build_spec(*args)
 
 
 def test_pool_padding_limit():
-    with pytest.raises(DlcalcError, match="more than half"):
+    with pytest.raises(InputError, match="more than half"):
         build_spec("8", "2", None, "2", pool="max")
     assert build_spec("8", "3", None, "1", pool="max").output_size() == (3,)
 

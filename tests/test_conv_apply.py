@@ -17,7 +17,7 @@ from dlcalc.cli import app
 from dlcalc.core import conv_apply as conv_apply_module
 from dlcalc.core.conv_apply import build_apply_spec, conv_apply, output_values
 from dlcalc.core.conv_kernels import apply_kernel, apply_pool
-from dlcalc.errors import DlcalcError
+from dlcalc.errors import InputError
 
 runner = CliRunner()
 SEED_INPUT = "1 2 3 4; 5 6 7 8; 9 10 11 12; 13 14 15 16"
@@ -337,7 +337,7 @@ def test_bad_input_exits_2_with_one_line(args, fragment):
 def test_memory_limit_is_refused_before_allocating(tmp_path, monkeypatch):
     np.save(tmp_path / "x.npy", np.zeros((300, 300)))
     monkeypatch.setenv("DLCALC_MAX_BYTES", "100000")
-    with pytest.raises(DlcalcError, match="DLCALC_MAX_BYTES"):
+    with pytest.raises(InputError, match="DLCALC_MAX_BYTES"):
         build_apply_spec(input_text=f"@{tmp_path / 'x.npy'}", kernel_text="1")
 
 

@@ -12,7 +12,7 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dlcalc.errors import DlcalcError
+from dlcalc.errors import InputError
 from dlcalc.symbolic.formula import LEFT, MAX_LENGTH, NAMES, parse_formula, to_latex, to_notation
 
 S = {name: sp.Symbol(name, real=True) for name in NAMES}
@@ -240,7 +240,7 @@ REFUSALS = {
 @pytest.mark.parametrize("text", REFUSALS, ids=lambda text: text[:40])
 def test_refusals_raise_dlcalc_error_quickly(text):
     start = time.perf_counter()
-    with pytest.raises(DlcalcError) as caught:
+    with pytest.raises(InputError) as caught:
         parse_formula(text, option="--check-formula")
     assert time.perf_counter() - start < 1.0
     message = str(caught.value)
@@ -250,22 +250,22 @@ def test_refusals_raise_dlcalc_error_quickly(text):
 
 
 def test_syntax_errors_name_the_column():
-    with pytest.raises(DlcalcError, match="column 11"):
+    with pytest.raises(InputError, match="column 11"):
         parse_formula("di = dh * * g")
-    with pytest.raises(DlcalcError, match="column 11"):
+    with pytest.raises(InputError, match="column 11"):
         parse_formula("di = dh + % g")
 
 
 def test_unknown_names_without_a_near_match_list_the_names():
-    with pytest.raises(DlcalcError, match="the names are dh, dc, dc_next"):
+    with pytest.raises(InputError, match="the names are dh, dc, dc_next"):
         parse_formula("di = q")
 
 
 def test_option_defaults_and_non_text():
-    with pytest.raises(DlcalcError) as caught:
+    with pytest.raises(InputError) as caught:
         parse_formula("di = q")
     assert caught.value.option == "--check-formula"
-    with pytest.raises(DlcalcError, match="expected formula text"):
+    with pytest.raises(InputError, match="expected formula text"):
         parse_formula(42)  # type: ignore[arg-type]
 
 
@@ -305,7 +305,7 @@ _fuzz_text = st.one_of(
 def test_fuzz_parse_only_returns_or_raises_dlcalc_error(text):
     try:
         name, expr = parse_formula(text)
-    except DlcalcError as error:
+    except InputError as error:
         assert "\n" not in str(error)
         return
     assert name in LEFT

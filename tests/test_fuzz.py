@@ -1,7 +1,7 @@
 """Fuzzing every parser and every command's options with malformed and adversarial text.
 
 Marked slow (10,000 cases per parser); CI runs it. The property everywhere: a result or a
-DlcalcError (exit 2 with a message) — never another exception, never a hang, never evaluation.
+InputError (exit 2 with a message) — never another exception, never a hang, never evaluation.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dlcalc.errors import DlcalcError
+from dlcalc.errors import InputError
 
 pytestmark = pytest.mark.slow
 CASES = settings(max_examples=10_000, deadline=None, derandomize=True,
@@ -36,7 +36,7 @@ def adversarial(alphabet: str, size: int = 80) -> st.SearchStrategy[str]:
 def refused_or_parsed(function, *args, **kwargs) -> None:
     try:
         function(*args, **kwargs)
-    except (DlcalcError, click.ClickException):
+    except (InputError, click.ClickException):
         pass
 
 

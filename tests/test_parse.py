@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dlcalc import parse
-from dlcalc.errors import DlcalcError
+from dlcalc.errors import InputError
 from dlcalc.parse import (
     array_shape,
     format_number,
@@ -32,12 +32,12 @@ from dlcalc.parse import (
 OPT = "--input"
 
 
-def error_of(func, *args, **kwargs) -> DlcalcError:
-    """Call ``func`` expecting a DlcalcError named after OPT; return it."""
-    with pytest.raises(DlcalcError) as info:
+def error_of(func, *args, **kwargs) -> InputError:
+    """Call ``func`` expecting a InputError named after OPT; return it."""
+    with pytest.raises(InputError) as info:
         func(*args, option=OPT, **kwargs)
     error = info.value
-    assert type(error) is DlcalcError
+    assert type(error) is InputError
     assert error.option == OPT
     assert str(error).startswith(f"{OPT}: ")
     assert "\n" not in str(error)
@@ -127,7 +127,7 @@ def test_parse_number_quotes_at_most_40_characters() -> None:
 
 
 def test_error_without_option_is_just_the_message() -> None:
-    with pytest.raises(DlcalcError) as info:
+    with pytest.raises(InputError) as info:
         parse_number("abc")
     assert info.value.option is None
     assert str(info.value) == info.value.message
@@ -809,7 +809,7 @@ def test_fast_conversion_agrees_with_the_number_grammar(words: list[str]) -> Non
     for word in words:
         try:
             slow.append(parse_number(word))
-        except DlcalcError:
+        except InputError:
             assert fast is None
             return
     assert fast is not None
@@ -831,7 +831,7 @@ def check_result(value: object) -> None:
 
 
 def never_crashes(text: str) -> None:
-    """Each parser returns a well-formed value or raises a one-line DlcalcError, nothing else."""
+    """Each parser returns a well-formed value or raises a one-line InputError, nothing else."""
     calls = [
         lambda: check_result(parse_array(text, "--fuzz", stdin=io.StringIO(text))),
         lambda: check_result(parse_matrix(text, "--fuzz", stdin=io.StringIO(text))),
@@ -843,7 +843,7 @@ def never_crashes(text: str) -> None:
     for call in calls:
         try:
             call()
-        except DlcalcError as error:
+        except InputError as error:
             assert error.option == "--fuzz"
             assert "\n" not in str(error) and len(str(error)) < 300
 

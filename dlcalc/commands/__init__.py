@@ -1,22 +1,29 @@
-"""One thin Typer command per module; what every command shares lives here.
+"""One module per command: its Python API function and its thin Typer command; what they share lives here.
 
-The root group in :mod:`dlcalc.cli` imports a command's module only when that command runs
-(or its help or completion is asked for), so start-up does not grow with the number of commands.
+A command module defines two things:
+
+* the **API function** (``conv_out``), exported as ``dlcalc.conv_out``: keyword arguments named like
+  the command's options, each taking a typed value or the text the command line takes; it parses
+  with :mod:`dlcalc.parse`, calls the topic in :mod:`dlcalc.core`, judges any claim, and returns
+  the :class:`~dlcalc.solution.Solution`;
+* ``app``, holding the **Typer command**, which passes its options to the API function and renders.
+
+The root group in :mod:`dlcalc.cli` imports a command's module only when that command runs (or its
+help or completion is asked for), so start-up does not grow with the number of commands.
 """
+
+from __future__ import annotations
 
 from typing import Annotated, Any
 
 import click
 import typer
 
-from dlcalc.errors import DlcalcError, ExitCode
+from dlcalc.errors import ExitCode, InputError
 
 OUTPUT = "Output"
 CHECKING = "Checking"
 
-
-# Options with a fixed set of values are click Choices of strings, not Enums: an Enum class costs
-# ~0.2 ms to create at every start-up, and the command gets the plain string it passes on anyway.
 CONVENTION = click.Choice(["torch", "tf"])  # whose 'same' padding: PyTorch's (stride 1 only) or TensorFlow's SAME
 POOL = click.Choice(["max", "avg"])
 
@@ -35,12 +42,9 @@ def examples(*lines: str) -> str:
 # Options every command shares (the sqlite-utils habit: output options defined once).
 JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON object on stdout.", rich_help_panel=OUTPUT)]
 LatexOpt = Annotated[bool, typer.Option("--latex", help="A LaTeX align* fragment.", rich_help_panel=OUTPUT)]
-MarkdownOpt = Annotated[bool, typer.Option("--markdown", help="Markdown with $…$ math.",
+MarkdownOpt = Annotated[bool, typer.Option("--markdown", help="Markdown with $…$ math.", rich_help_panel=OUTPUT)]
+SymbolicOpt = Annotated[bool, typer.Option("--symbolic/--no-symbolic", help="Add the sympy cross-checks (slower).",
                                            rich_help_panel=OUTPUT)]
-SymbolicOpt = Annotated[bool | None, typer.Option(
-    "--symbolic/--no-symbolic",
-    help="Add the sympy cross-check (default: on, except with --json, where start-up matters).",
-    rich_help_panel=OUTPUT, show_default=False)]
 CheckOpt = Annotated[str | None, typer.Option(
     "--check", metavar="CLAIM", help="A claimed answer to verify: exit 0 if right, 1 if wrong.",
     rich_help_panel=CHECKING)]
@@ -54,21 +58,23 @@ def output_mode(json_: bool, latex: bool, markdown: bool) -> str:
     """The renderer chosen by the output flags ("auto" when none is given)."""
     chosen = [name for name, on in (("json", json_), ("latex", latex), ("markdown", markdown)) if on]
     if len(chosen) > 1:
-        raise DlcalcError("choose one output format", "--" + "/--".join(chosen))
+        raise InputError("choose one output format", "--" + "/--".join(chosen))
     return chosen[0] if chosen else "auto"
 
 
-CAPTURED: list[Any] | None = None  # set by dlcalc.runner: solutions are kept instead of rendered
-
-
 def finish(solution: Any, mode: str) -> int:
-    """Render the solution (or hand it to dlcalc.runner); exit 1 when a --check claim was wrong, else 0."""
-    if CAPTURED is not None:
-        CAPTURED.append(solution)
-    else:
-        from dlcalc.render import render
+    """Render the solution; exit 1 when a claim was judged wrong, else 0."""
+    from dlcalc.render import render
 
-        render(solution, mode)
+    render(solution, mode)
     if solution.verdict is not None and not solution.verdict.passed:
         return ExitCode.CHECK_FAILED
     return ExitCode.OK
+
+
+def choice(value: str | None, allowed: tuple[str, ...], option: str) -> str | None:
+    """``value`` if it is one of ``allowed`` (or None), else an InputError listing them (for the API)."""
+    if value is not None and value not in allowed:
+        raise InputError(f"expected {' or '.join(allowed) if len(allowed) <= 2 else ', '.join(allowed)}, "
+                         f"got {value!r}", option)
+    return value

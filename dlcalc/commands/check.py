@@ -1,11 +1,15 @@
 """``dlcalc check``: a whole answer sheet (or a class's) checked in one process."""
 
+from __future__ import annotations
+
 import sys
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
 
 from dlcalc.commands import JsonOpt, LatexOpt, MarkdownOpt, command_app, examples, output_mode
+from dlcalc.solution import Solution
 
 app = command_app()
 
@@ -14,6 +18,23 @@ EXAMPLES = examples(
     "dlcalc check submissions/*.toml --summary",
     "dlcalc check answers.toml --json",
 )
+
+
+def check(sheets: str | Sequence[str], summary: bool = False) -> Solution:
+    """Check every question of one or many TOML answer sheets.
+
+    Each question names its command and that command's options, and ``claim = ...`` (or named
+    claims, ``claim.kl = 0.4``). The result holds every question's claim, answer and verdict
+    (``result["sheets"]``) and, with ``summary`` or several sheets, a per-question summary.
+
+    Example:
+        >>> import dlcalc
+        >>> dlcalc.check("examples/seed-answers.toml").answer
+        '7 right, 7 wrong, 0 errors'
+    """
+    from dlcalc.sheets import check_sheets
+
+    return check_sheets([sheets] if isinstance(sheets, str) else list(sheets), summary)[0]
 
 
 @app.command("check", epilog=EXAMPLES)
@@ -31,11 +52,10 @@ def check_command(
     A question names its command and that command's options, and claim = ... (or claim.NAME = ...).
     """
     mode = output_mode(json_, latex, markdown)
-    from dlcalc.core.sheets import check_sheets
     from dlcalc.render import render, resolve_mode
+    from dlcalc.sheets import check_sheets
 
-    shown = resolve_mode(mode, sys.stdout)
-    if shown == "rich" and len(sheets) > 3:
+    if resolve_mode(mode, sys.stdout) == "rich" and len(sheets) > 3:
         from rich.progress import Progress
 
         with Progress(transient=True) as bar:

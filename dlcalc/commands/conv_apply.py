@@ -1,6 +1,9 @@
-"""``dlcalc conv-apply``: apply a kernel (or pooling) and show every output element worked out."""
+"""``dlcalc conv-apply`` and :func:`dlcalc.conv_apply`: apply a kernel (or pooling) and show every output
+element worked out."""
 
-from typing import Annotated
+from __future__ import annotations
+
+from typing import Annotated, Any
 
 import click
 import typer
@@ -19,12 +22,12 @@ from dlcalc.commands import (
     finish,
     output_mode,
 )
+from dlcalc.errors import InputError
+from dlcalc.solution import Solution
 
 app = command_app()
 
-
 PAD_MODE = click.Choice(["zeros", "reflect", "replicate", "circular"])
-
 
 EXAMPLES = examples(
     'dlcalc conv-apply --input "1 2 3 4; 5 6 7 8; 9 10 11 12; 13 14 15 16" --kernel "4 2; 5 1" --padding 1 --stride 2',
@@ -36,6 +39,71 @@ EXAMPLES = examples(
 )
 
 MATRIX = "Matrix: \"1 2; 3 4\", \"[[1,2],[3,4]]\", @file.npy|csv|json, or - for stdin."
+
+
+def conv_apply(input: Any, kernel: Any = None, *, padding: Any = 0, stride: Any = None, dilation: Any = 1,
+               bias: Any = None, flip: bool = False, pad_mode: str = "zeros", groups: int | str = 1,
+               pool: str | None = None, kernel_size: Any = None, ceil_mode: bool = False,
+               count_include_pad: bool = True, convention: str = "torch", cell: Any = None,
+               steps: int | str | None = None, check: Any = None, rtol: float | None = None,
+               atol: float | None = None, stdin: Any = None) -> Solution:
+    """Apply a kernel (cross-correlation, as frameworks compute it; ``flip`` for true convolution) or
+    max/average pooling to a matrix or C×H×W channels, every output cell worked out.
+
+    ``input`` and ``kernel`` are text (``"1 2; 3 4"``, ``"[[1,2],[3,4]]"``, ``@x.npy``), nested lists or
+    numpy arrays; an O×(C/G)×Kh×Kw kernel with ``groups`` for channels. ``cell`` (``(i, j)`` or
+    ``"i,j"``) shows one cell, ``steps`` caps how many are written out. ``check`` is a claimed output,
+    judged cell by cell. Definitions: PyTorch's ``Conv2d``, ``MaxPool2d`` and ``AvgPool2d``.
+
+    Example:
+        >>> import dlcalc
+        >>> sol = dlcalc.conv_apply([[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[1, 0], [0, 1]])
+        >>> sol.result["output"].tolist()
+        [[6, 8], [12, 14]]
+        >>> sol.check("6 8; 12 15").passed
+        False
+    """
+    from dlcalc.commands import choice
+    from dlcalc.core.conv_apply import apply_spec
+    from dlcalc.core.conv_apply import conv_apply as worked
+    from dlcalc.parse.matrices import as_array, as_number_list
+    from dlcalc.parse.numbers import as_int
+    from dlcalc.parse.shapes import as_padding, per_axis
+    from dlcalc.verify import apply_claims
+
+    choice(pad_mode, ("zeros", "reflect", "replicate", "circular"), "--pad-mode")
+    choice(pool, ("max", "avg"), "--pool")
+    choice(convention, ("torch", "tf"), "--convention")
+    if input is None:
+        raise InputError("is required: the input matrix, e.g. \"1 2; 3 4\" or @x.npy", "--input")
+    if isinstance(input, str) and input.strip() == "-" and isinstance(kernel, str) and kernel.strip() == "-":
+        raise InputError("only one of --input and --kernel can be read from stdin", "--kernel")
+    axes = "2 axes"
+    mode, pads = as_padding(padding, 2, axes)
+    spec = apply_spec(
+        as_array(input, "--input", stdin=stdin), as_array(kernel, "--kernel", stdin=stdin) if kernel is not None else None,
+        bias=as_number_list(bias, "--bias") if bias is not None else None,
+        stride=per_axis(stride, 2, "--stride", axes) if stride is not None else None,
+        dilation=per_axis(dilation, 2, "--dilation", axes), padding=mode, pads=pads, pad_mode=pad_mode,
+        groups=as_int(groups, "--groups", minimum=1), flip=flip, pool=pool,
+        kernel_size=per_axis(kernel_size, 2, "--kernel-size", axes) if kernel_size is not None else None,
+        ceil_mode=ceil_mode, count_include_pad=count_include_pad, convention=convention)
+    count = as_int(steps, "--steps") if steps is not None else None
+    if count is not None and count < 0:
+        raise InputError(f"expected a number of cells ≥ 0, got {count}", "--steps")
+    sol = worked(spec, cell=_cell(cell) if cell is not None else None, steps=count)
+    return apply_claims(sol, check, rtol=rtol, atol=atol)
+
+
+def _cell(value: Any) -> tuple[int, ...]:
+    """``"0,1"`` (or ``"0,1,2"`` with channels), or a tuple of ints."""
+    from dlcalc.parse.numbers import as_int
+
+    parts = value.replace("[", " ").replace("]", " ").replace(",", " ").split() if isinstance(value, str) else \
+        list(value) if isinstance(value, (tuple, list)) else [value]
+    if len(parts) not in (2, 3):
+        raise InputError(f"expected i,j (or o,i,j), got {value!r}", "--cell")
+    return tuple(as_int(p, "--cell", minimum=0) for p in parts)
 
 
 @app.command("conv-apply", epilog=EXAMPLES)
@@ -83,11 +151,7 @@ def conv_apply_command(
     Cross-correlation by default, as deep learning frameworks compute it; --flip for true convolution.
     """
     mode = output_mode(json_, latex, markdown)
-    from dlcalc.core.conv_apply import conv_apply_request
-
-    solution = conv_apply_request(
-        input_text=input_, kernel_text=kernel, padding=padding, stride=stride, dilation=dilation, bias=bias,
-        flip=flip, pad_mode=pad_mode, groups=groups, pool=pool,
-        kernel_size=kernel_size, ceil_mode=ceil_mode, count_include_pad=count_include_pad,
-        convention=convention, cell=cell, steps=steps, check=check, rtol=rtol, atol=atol)
-    return finish(solution, mode)
+    return finish(conv_apply(input_, kernel, padding=padding, stride=stride, dilation=dilation, bias=bias, flip=flip,
+                             pad_mode=pad_mode, groups=groups, pool=pool, kernel_size=kernel_size, ceil_mode=ceil_mode,
+                             count_include_pad=count_include_pad, convention=convention, cell=cell, steps=steps,
+                             check=check, rtol=rtol, atol=atol), mode)

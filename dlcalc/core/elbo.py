@@ -21,7 +21,7 @@ import math
 from fractions import Fraction
 from typing import Any
 
-from dlcalc.errors import DlcalcError
+from dlcalc.errors import InputError
 from dlcalc.parse import format_number, parse_matrix, parse_number_list, term
 from dlcalc.solution import Solution
 
@@ -33,7 +33,7 @@ def _floats(text: str | None, option: str) -> list[float] | None:
         return None
     values = [float(v) for v in parse_number_list(text, option)]
     if not all(math.isfinite(v) for v in values):
-        raise DlcalcError("expected finite numbers", option)
+        raise InputError("expected finite numbers", option)
     return values
 
 
@@ -46,7 +46,7 @@ def _in_range(values: list[float] | None, option: str, what: str, scale: bool = 
     for v in values or []:
         if abs(v) > LARGEST or (scale and v < 1 / LARGEST):
             bound = "between 1e-150 and 1e150" if scale else "within ±1e150"
-            raise DlcalcError(f"{what} {bound} is supported (its square must fit in float64), got {v:g}", option)
+            raise InputError(f"{what} {bound} is supported (its square must fit in float64), got {v:g}", option)
 
 
 def _ratios_in_range(mus: list[float], var: list[float], pmus: list[float], pvar: list[float], option: str) -> None:
@@ -54,7 +54,7 @@ def _ratios_in_range(mus: list[float], var: list[float], pmus: list[float], pvar
     for k, (m, v, pm, pv) in enumerate(zip(mus, var, pmus, pvar, strict=True)):
         ratio, shift = v / pv, (m - pm) * (m - pm) / pv
         if not (0 < ratio < math.inf and shift < math.inf):
-            raise DlcalcError(f"dimension {k + 1}: σ²/σ_p² = {ratio:g} and (μ − μ_p)²/σ_p² = {shift:g} must be "
+            raise InputError(f"dimension {k + 1}: σ²/σ_p² = {ratio:g} and (μ − μ_p)²/σ_p² = {shift:g} must be "
                               "finite and σ²/σ_p² above 0 in float64; bring σ and σ_p (or μ) closer in scale", option)
 
 
@@ -64,7 +64,7 @@ def _same_length(named: dict[str, list | None]) -> int:
     if len(sizes) > 1:
         shown = ", ".join(f"{name} has {n}" for name, n in lengths.items())
         first = next(iter(lengths))
-        raise DlcalcError(f"lengths disagree: {shown}", first)
+        raise InputError(f"lengths disagree: {shown}", first)
     return sizes.pop() if sizes else 1
 
 
@@ -109,11 +109,11 @@ def bernoulli_log_likelihood(x: list[float], x_hat: list[float]) -> list[float]:
         term = 0.0
         if xk > 0:
             if pk <= 0:
-                raise DlcalcError(f"ln x̂ at element {k}: x̂ = {pk:g} but x = {xk:g}, so log p(x|z) is −∞", "--x-hat")
+                raise InputError(f"ln x̂ at element {k}: x̂ = {pk:g} but x = {xk:g}, so log p(x|z) is −∞", "--x-hat")
             term += xk * math.log(pk)
         if xk < 1:
             if pk >= 1:
-                raise DlcalcError(f"ln(1 − x̂) at element {k}: x̂ = {pk:g} but x = {xk:g}, so log p(x|z) is −∞",
+                raise InputError(f"ln(1 − x̂) at element {k}: x̂ = {pk:g} but x = {xk:g}, so log p(x|z) is −∞",
                                   "--x-hat")
             term += (1 - xk) * math.log(1 - pk)
         terms.append(term)
@@ -134,15 +134,15 @@ def gaussian_elbo(*, mu: str, logvar: str | None = None, sigma: str | None = Non
     """The Gaussian-encoder ELBO, worked; returns the solution and what the diagnosis needs."""
     mus = _floats(mu, "--mu")
     if (logvar is None) == (sigma is None):
-        raise DlcalcError("give the encoder's spread as --logvar (ln σ²) or --sigma, one of them", "--logvar")
+        raise InputError("give the encoder's spread as --logvar (ln σ²) or --sigma, one of them", "--logvar")
     logvars = _floats(logvar, "--logvar")
     sigmas = _floats(sigma, "--sigma")
     if sigmas is not None and any(s <= 0 for s in sigmas):
-        raise DlcalcError(f"σ must be positive, got {min(sigmas):g}", "--sigma")
+        raise InputError(f"σ must be positive, got {min(sigmas):g}", "--sigma")
     pmus = _floats(prior_mu, "--prior-mu") or [0.0]
     psigmas = _floats(prior_sigma, "--prior-sigma") or [1.0]
     if any(s <= 0 for s in psigmas):
-        raise DlcalcError(f"σ_p must be positive, got {min(psigmas):g}", "--prior-sigma")
+        raise InputError(f"σ_p must be positive, got {min(psigmas):g}", "--prior-sigma")
     _in_range(mus, "--mu", "μ")
     _in_range(pmus, "--prior-mu", "μ_p")
     _in_range(sigmas, "--sigma", "σ", scale=True)
@@ -153,7 +153,7 @@ def gaussian_elbo(*, mu: str, logvar: str | None = None, sigma: str | None = Non
     if logvars is not None:
         logvars = _broadcast(logvars, d)
         if any(abs(v) > LARGEST_LOGVAR for v in logvars):
-            raise DlcalcError(f"ln σ² within ±{LARGEST_LOGVAR:g} is supported (σ² between 1e-300 and 1e300), got "
+            raise InputError(f"ln σ² within ±{LARGEST_LOGVAR:g} is supported (σ² between 1e-300 and 1e300), got "
                               f"{max(logvars, key=abs):g}", "--logvar")
         var = [math.exp(v) for v in logvars]
     else:
@@ -228,20 +228,20 @@ def checks_by_integration(sol: Solution, mus, var, pmus, pvar, per_dim) -> None:
 
 def _reconstruction(sol, numbers, x_text, x_hat_text, decoder, sigma_x, drop_constant, scale) -> float:
     if x_text is None or x_hat_text is None:
-        raise DlcalcError("needs both --x and --x-hat", "--x" if x_text is None else "--x-hat")
+        raise InputError("needs both --x and --x-hat", "--x" if x_text is None else "--x-hat")
     xs, hats = _floats(x_text, "--x"), _floats(x_hat_text, "--x-hat")
     _in_range(xs, "--x", "x")
     _in_range(hats, "--x-hat", "x̂")
     if sigma_x is not None and sigma_x > 0:
         _in_range([sigma_x], "--sigma-x", "σ_x", scale=True)
     if len(xs) != len(hats):
-        raise DlcalcError(f"lengths disagree: --x has {len(xs)}, --x-hat has {len(hats)}", "--x-hat")
+        raise InputError(f"lengths disagree: --x has {len(xs)}, --x-hat has {len(hats)}", "--x-hat")
     if decoder == "bernoulli":
         if any(not 0 <= v <= 1 for v in xs):
             worst = max(xs, key=lambda v: abs(v - 0.5))
-            raise DlcalcError(f"a Bernoulli decoder needs targets in [0, 1], got {worst:g}", "--x")
+            raise InputError(f"a Bernoulli decoder needs targets in [0, 1], got {worst:g}", "--x")
         if any(not 0 <= v <= 1 for v in hats):
-            raise DlcalcError("x̂ are Bernoulli means, in [0, 1]", "--x-hat")
+            raise InputError("x̂ are Bernoulli means, in [0, 1]", "--x-hat")
         terms = bernoulli_log_likelihood(xs, hats)
         formula = "log p(x|z) = Σ_k x_k ln x̂_k + (1 − x_k) ln(1 − x̂_k)"
         subs = " + ".join(f"{term(a)}·ln {term(b)} + (1 − {term(a)})·ln(1 − {term(b)})"
@@ -249,7 +249,7 @@ def _reconstruction(sol, numbers, x_text, x_hat_text, decoder, sigma_x, drop_con
         note = "minus the binary cross-entropy"
     else:
         if sigma_x is None or sigma_x <= 0:
-            raise DlcalcError("a Gaussian decoder needs σ_x > 0", "--sigma-x")
+            raise InputError("a Gaussian decoder needs σ_x > 0", "--sigma-x")
         terms = gaussian_log_likelihood(xs, hats, sigma_x, not drop_constant)
         constant = -0.5 * math.log(2 * math.pi * sigma_x**2)
         numbers["constant"] = constant * len(xs)
@@ -276,7 +276,7 @@ def _monte_carlo(sol, numbers, x_text, decoder, sigma_x, drop_constant, samples,
     import numpy as np
 
     if samples < 2 or samples > 10_000_000:
-        raise DlcalcError(f"expected 2 to 10,000,000 samples, got {samples}", "--samples")
+        raise InputError(f"expected 2 to 10,000,000 samples, got {samples}", "--samples")
     mus, var, pmus, pvar = (np.array(numbers[k]) for k in ("mu", "var", "pmus", "pvar"))
     rng = np.random.default_rng(seed)
     eps = rng.standard_normal((samples, len(mus)))
@@ -295,7 +295,7 @@ def _monte_carlo(sol, numbers, x_text, decoder, sigma_x, drop_constant, samples,
     if weights_text is None:
         return recon
     if x_text is None:
-        raise DlcalcError("Monte Carlo reconstruction needs the data --x", "--x")
+        raise InputError("Monte Carlo reconstruction needs the data --x", "--x")
     xs = np.array(_floats(x_text, "--x"))
     weights = np.array(parse_matrix(weights_text, "--decoder-weights"), dtype=float)
     d = len(mus)
@@ -304,19 +304,19 @@ def _monte_carlo(sol, numbers, x_text, decoder, sigma_x, drop_constant, samples,
     elif weights.shape == (len(xs), d):
         W, b = weights, np.zeros(len(xs))
     else:
-        raise DlcalcError(f"expected {len(xs)}×{d} (or {len(xs)}×{d + 1} with a bias column) decoder weights "
+        raise InputError(f"expected {len(xs)}×{d} (or {len(xs)}×{d + 1} with a bias column) decoder weights "
                           f"for {len(xs)} outputs and {d} latent dimensions, got "
                           f"{'×'.join(map(str, weights.shape))}", "--decoder-weights")
     out = z @ W.T + b
     if decoder == "bernoulli":
         if np.any((xs < 0) | (xs > 1)):
-            raise DlcalcError("a Bernoulli decoder needs targets in [0, 1]", "--x")
+            raise InputError("a Bernoulli decoder needs targets in [0, 1]", "--x")
         # ln σ(a) = −softplus(−a), ln(1 − σ(a)) = −softplus(a): stable for large |a|
         log_lik = np.sum(xs * -np.logaddexp(0, -out) + (1 - xs) * -np.logaddexp(0, out), axis=1)
         how = "x̂ = σ(W z + b), log p(x|z) = Σ x ln x̂ + (1 − x) ln(1 − x̂)"
     else:
         if sigma_x is None or sigma_x <= 0:
-            raise DlcalcError("a Gaussian decoder needs σ_x > 0", "--sigma-x")
+            raise InputError("a Gaussian decoder needs σ_x > 0", "--sigma-x")
         constant = 0.0 if drop_constant else -0.5 * math.log(2 * math.pi * sigma_x**2)
         log_lik = np.sum(constant - (xs - out) ** 2 / (2 * sigma_x**2), axis=1)
         how = "x̂ = W z + b, Gaussian log-likelihood"
@@ -343,14 +343,14 @@ def _probabilities(text: str, option: str, rows: bool = False) -> list:
 def _exact(value, option: str) -> Fraction:
     number = Fraction(str(value)) if isinstance(value, float) else Fraction(value)
     if not 0 <= number <= 1:
-        raise DlcalcError(f"probabilities lie in [0, 1], got {format_number(value)}", option)
+        raise InputError(f"probabilities lie in [0, 1], got {format_number(value)}", option)
     return number
 
 
 def _distribution(values: list[Fraction], option: str) -> None:
     total = sum(values)
     if total != 1:
-        raise DlcalcError(f"the probabilities must sum to 1, but they sum to {float(total):g}"
+        raise InputError(f"the probabilities must sum to 1, but they sum to {float(total):g}"
                           + (f" ({total})" if total.denominator < 1000 else ""), option)
 
 
@@ -365,11 +365,11 @@ def discrete_elbo(*, prior: str, likelihood: str, q: str, bits: bool = False, sy
     for name, rows in (("--likelihood", table), ("--q", q_rows)):
         for row in rows:
             if len(row) != k:
-                raise DlcalcError(f"lengths disagree: --prior has {k} values of z, {name} has {len(row)}", name)
+                raise InputError(f"lengths disagree: --prior has {k} values of z, {name} has {len(row)}", name)
     for row in q_rows:
         _distribution(row, "--q")
     if len(q_rows) not in (1, len(table)):
-        raise DlcalcError(f"give one q, or one row of q per x ({len(table)})", "--q")
+        raise InputError(f"give one q, or one row of q per x ({len(table)})", "--q")
     scale = 1 / LN2 if bits else 1.0
     unit = "bits" if bits else "nats"
     sol = Solution("elbo", "the ELBO of a discrete latent variable, and the identity log p(x) = ELBO + KL"
@@ -384,7 +384,7 @@ def discrete_elbo(*, prior: str, likelihood: str, q: str, bits: bool = False, sy
         joint = [pz * lik for pz, lik in zip(p_z, row, strict=True)]
         px = sum(joint)
         if px == 0:
-            raise DlcalcError(f"p(x) = Σ p(z) p(x|z) = 0 for row {index + 1}: log p(x) is −∞", "--likelihood")
+            raise InputError(f"p(x) = Σ p(z) p(x|z) = 0 for row {index + 1}: log p(x) is −∞", "--likelihood")
         posterior = [j / px for j in joint]
         sol.step(f"p(x){tag}", "p(x) = Σ_z p(z)·p(x|z)",
                  " + ".join(f"{_p(a)}·{_p(b)}" for a, b in zip(p_z, row, strict=True)), _show_fraction(px))
@@ -399,7 +399,7 @@ def discrete_elbo(*, prior: str, likelihood: str, q: str, bits: bool = False, sy
                 kl_terms.append(0.0)  # 0·ln 0 = 0
                 continue
             if lik == 0 or pz == 0:
-                raise DlcalcError(f"q(z{z + 1}) = {qv} > 0 where p(x|z)·p(z) = 0: ln 0 in the ELBO's term for "
+                raise InputError(f"q(z{z + 1}) = {qv} > 0 where p(x|z)·p(z) = 0: ln 0 in the ELBO's term for "
                                   f"z{z + 1} (row {index + 1}), so ELBO = −∞ and KL(q ‖ p(z|x)) = ∞", "--q")
             elbo_terms.append(float(qv) * math.log(lik * pz / qv))
             kl_terms.append(float(qv) * math.log(qv / post))
@@ -520,7 +520,7 @@ def judge(sol: Solution, numbers: dict[str, Any], claims: list[str], rtol, atol)
         name, value = split_named(text, "--check", f"elbo=-1.23 (names: {', '.join(_checkable(sol))})")
         name = name.lower()
         if name not in _checkable(sol):
-            raise DlcalcError(f"cannot check {name!r} here; checkable: {', '.join(_checkable(sol))}", "--check")
+            raise InputError(f"cannot check {name!r} here; checkable: {', '.join(_checkable(sol))}", "--check")
         truth = sol.result[name]
         truths = truth if isinstance(truth, list) else [truth]
         parts.append((name, name, check_claim(value, truths, rtol=rtol, atol=atol, mistakes=mistakes(numbers, name),
@@ -548,12 +548,12 @@ def elbo_request(*, discrete: bool = False, prior: str | None = None, likelihood
                              seed=seed, decoder_weights=decoder_weights, derive=derive, bits=bits,
                              symbolic=symbolic, check=check, rtol=rtol, atol=atol)
     except (OverflowError, ZeroDivisionError) as error:  # the bounds above should make these impossible
-        raise DlcalcError(f"the numbers leave float64's range ({error}); use smaller ones", None) from None
+        raise InputError(f"the numbers leave float64's range ({error}); use smaller ones", None) from None
     from dlcalc.parse import non_finite_at
 
     where = non_finite_at(sol.result)
     if where is not None:  # NaN and infinity never appear unnamed: say which result left float64
-        raise DlcalcError(f"the result {where} comes out as ±inf or NaN in float64: the inputs are too far apart "
+        raise InputError(f"the result {where} comes out as ±inf or NaN in float64: the inputs are too far apart "
                           "in scale; bring them closer", None)
     return sol
 
@@ -566,7 +566,7 @@ def _elbo_request(*, discrete: bool, prior: str | None, likelihood: str | None, 
     if discrete:
         for name, value in (("--prior", prior), ("--likelihood", likelihood), ("--q", q)):
             if value is None:
-                raise DlcalcError("is required with --discrete (e.g. --prior \"0.3,0.7\" --likelihood \"0.9,0.2\" "
+                raise InputError("is required with --discrete (e.g. --prior \"0.3,0.7\" --likelihood \"0.9,0.2\" "
                                   "--q \"0.5,0.5\")", name)
         sol, numbers = discrete_elbo(prior=prior, likelihood=likelihood, q=q, bits=bits, symbolic=symbolic)
         if derive:
@@ -577,9 +577,9 @@ def _elbo_request(*, discrete: bool, prior: str | None, likelihood: str | None, 
             derivation(sol, _probabilities(prior, "--prior"), rows[0], qs[0])
     else:
         if mu is None:
-            raise DlcalcError("is required: the encoder mean, e.g. --mu \"0.5,-1\" (or --discrete)", "--mu")
+            raise InputError("is required: the encoder mean, e.g. --mu \"0.5,-1\" (or --discrete)", "--mu")
         if decoder not in ("bernoulli", "gaussian"):
-            raise DlcalcError(f"expected bernoulli or gaussian, got {decoder!r}", "--decoder")
+            raise InputError(f"expected bernoulli or gaussian, got {decoder!r}", "--decoder")
         sol, numbers = gaussian_elbo(mu=mu, logvar=logvar, sigma=sigma, prior_mu=prior_mu, prior_sigma=prior_sigma,
                                      x=x, x_hat=x_hat, decoder=decoder, sigma_x=sigma_x,
                                      drop_constant=drop_constant, samples=samples, seed=seed,

@@ -16,7 +16,7 @@ import math
 import re
 from typing import Any
 
-from dlcalc.errors import DlcalcError
+from dlcalc.errors import InputError
 from dlcalc.parse import LazyPattern, term
 from dlcalc.solution import Preview, Solution
 
@@ -99,7 +99,7 @@ KINDS = {"normal": "normal", "gaussian": "normal", "n": "normal", "uniform": "un
 def parse_density(text: str, option: str) -> Density:
     """``normal(0,1)``, ``uniform(-1, 1)``, ``laplace(0, 0.5)``, or a weighted sum of them."""
     if len(text) > 2000:
-        raise DlcalcError(f"a density is limited to 2,000 characters, got {len(text):,}", option)
+        raise InputError(f"a density is limited to 2,000 characters, got {len(text):,}", option)
     tokens: list[tuple[str, str, int]] = []
     pos = 0
     while pos < len(text):
@@ -108,7 +108,7 @@ def parse_density(text: str, option: str) -> Density:
         match = _TOKEN.match(text, pos)
         if not match:
             column = pos + 1 + len(text[pos:]) - len(text[pos:].lstrip())
-            raise DlcalcError(f"unexpected {text[column - 1]!r} at column {column} of {text!r}; write e.g. "
+            raise InputError(f"unexpected {text[column - 1]!r} at column {column} of {text!r}; write e.g. "
                               "normal(0,1) or 0.5*normal(-2,1) + 0.5*normal(2,1)", option)
         kind = match.lastgroup
         tokens.append((kind, match.group(kind), match.start(kind) + 1))
@@ -118,7 +118,7 @@ def parse_density(text: str, option: str) -> Density:
     def expect(what: str) -> tuple[str, str, int]:
         nonlocal i
         if i >= len(tokens):
-            raise DlcalcError(f"{text!r} ends where {what} was expected", option)
+            raise InputError(f"{text!r} ends where {what} was expected", option)
         token = tokens[i]
         i += 1
         return token
@@ -131,72 +131,72 @@ def parse_density(text: str, option: str) -> Density:
             weight = float(value)
             star = expect("'*'")
             if star[1] != "*":
-                raise DlcalcError(f"expected '*' after the weight at column {star[2]} of {text!r}", option)
+                raise InputError(f"expected '*' after the weight at column {star[2]} of {text!r}", option)
             kind, value, column = expect("a distribution")
         if kind != "name" or value.lower() not in KINDS:
             from difflib import get_close_matches
 
             close = get_close_matches(value.lower(), list(KINDS), n=1)
-            raise DlcalcError(f"unknown distribution {value!r} at column {column}" +
+            raise InputError(f"unknown distribution {value!r} at column {column}" +
                               (f"; did you mean {close[0]}?" if close else "") + " (normal, uniform, laplace)", option)
         name = KINDS[value.lower()]
         if expect("'('")[1] != "(":
-            raise DlcalcError(f"expected '(' after {value} at column {column + len(value)}", option)
+            raise InputError(f"expected '(' after {value} at column {column + len(value)}", option)
         args = []
         while True:
             kind_a, arg, col = expect("a number")
             if kind_a != "number":
-                raise DlcalcError(f"expected a number at column {col} of {text!r}, got {arg!r}", option)
+                raise InputError(f"expected a number at column {col} of {text!r}, got {arg!r}", option)
             args.append(float(arg))
             sep = expect("',' or ')'")
             if sep[1] == ")":
                 break
             if sep[1] != ",":
-                raise DlcalcError(f"expected ',' or ')' at column {sep[2]} of {text!r}", option)
+                raise InputError(f"expected ',' or ')' at column {sep[2]} of {text!r}", option)
         if len(args) != 2:
-            raise DlcalcError(f"{name} takes 2 parameters, got {len(args)} at column {column}", option)
+            raise InputError(f"{name} takes 2 parameters, got {len(args)} at column {column}", option)
         a, b = args
         if not all(math.isfinite(v) for v in (a, b, weight)):
-            raise DlcalcError(f"parameters must be finite at column {column}", option)
+            raise InputError(f"parameters must be finite at column {column}", option)
         if name in ("normal", "laplace") and b <= 0:
-            raise DlcalcError(f"{name}({a:g}, {b:g}): the scale must be positive", option)
+            raise InputError(f"{name}({a:g}, {b:g}): the scale must be positive", option)
         if name == "uniform" and a >= b:
-            raise DlcalcError(f"uniform({a:g}, {b:g}): needs a < b", option)
+            raise InputError(f"uniform({a:g}, {b:g}): needs a < b", option)
         if weight <= 0:
-            raise DlcalcError(f"mixture weights must be positive, got {weight:g} at column {column}", option)
+            raise InputError(f"mixture weights must be positive, got {weight:g} at column {column}", option)
         if max(abs(a), abs(b)) > LARGEST or (name != "uniform" and b < 1 / LARGEST) or \
                 (name == "uniform" and b - a < 1 / LARGEST):
-            raise DlcalcError(f"{name}({a:g}, {b:g}): parameters within ±1e100 and scales (or widths) of at least "
+            raise InputError(f"{name}({a:g}, {b:g}): parameters within ±1e100 and scales (or widths) of at least "
                               "1e-100 are supported (the densities must stay inside float64)", option)
         spread, where = (b - a, max(abs(a), abs(b))) if name == "uniform" else (b, abs(a))
         if spread < RESOLUTION * where:
-            raise DlcalcError(f"{name}({a:g}, {b:g}): the {'width' if name == 'uniform' else 'scale'} is below what "
+            raise InputError(f"{name}({a:g}, {b:g}): the {'width' if name == 'uniform' else 'scale'} is below what "
                               f"float64 can resolve at {where:g} (at least {RESOLUTION:g} of it is needed)", option)
         components.append(Component(name, a, b, weight))
         if i >= len(tokens):
             break
         plus = expect("'+'")
         if plus[1] != "+":
-            raise DlcalcError(f"expected '+' between components at column {plus[2]} of {text!r}", option)
+            raise InputError(f"expected '+' between components at column {plus[2]} of {text!r}", option)
     total = sum(c.weight for c in components)
     if abs(total - 1) > 1e-9:
-        raise DlcalcError(f"mixture weights must sum to 1, but they sum to {total:g}", option)
+        raise InputError(f"mixture weights must sum to 1, but they sum to {total:g}", option)
     return Density(components, text)
 
 
 def parse_points(x: str | None, grid: str | None) -> list[float]:
     if x is not None and grid is not None:
-        raise DlcalcError("give points with --x or a grid with --grid, not both", "--grid")
+        raise InputError("give points with --x or a grid with --grid, not both", "--grid")
     if grid is not None:
         parts = grid.split(":")
         try:
             start, stop, count = float(parts[0]), float(parts[1]), int(parts[2])
         except (IndexError, ValueError):
-            raise DlcalcError(f"expected START:STOP:COUNT such as -4:4:81, got {grid!r}", "--grid") from None
+            raise InputError(f"expected START:STOP:COUNT such as -4:4:81, got {grid!r}", "--grid") from None
         if len(parts) != 3 or not (math.isfinite(start) and math.isfinite(stop)) or stop <= start:
-            raise DlcalcError(f"expected START:STOP:COUNT with START < STOP, got {grid!r}", "--grid")
+            raise InputError(f"expected START:STOP:COUNT with START < STOP, got {grid!r}", "--grid")
         if not 2 <= count <= 100_000:
-            raise DlcalcError(f"expected 2 to 100,000 points, got {count}", "--grid")
+            raise InputError(f"expected 2 to 100,000 points, got {count}", "--grid")
         return [start + (stop - start) * k / (count - 1) for k in range(count)]
     if x is None:
         return []  # the caller chooses: default_points
@@ -321,18 +321,18 @@ def gan_solution(*, p_data: str, p_g: str, support: str | None = None, x: str | 
     if discrete:
         p, q = _distribution(p_data, "--p-data"), _distribution(p_g, "--p-g")
         if len(p) != len(q):
-            raise DlcalcError(f"lengths disagree: --p-data has {len(p)} values, --p-g has {len(q)}", "--p-g")
+            raise InputError(f"lengths disagree: --p-data has {len(p)} values, --p-g has {len(q)}", "--p-g")
         names = [s.strip() for s in support.split(",")] if support else [f"x{k + 1}" for k in range(len(p))]
         if len(names) != len(p):
-            raise DlcalcError(f"--support names {len(names)} points but the distributions have {len(p)}", "--support")
+            raise InputError(f"--support names {len(names)} points but the distributions have {len(p)}", "--support")
         if x is not None or grid is not None:
-            raise DlcalcError("points are for densities; a discrete distribution is evaluated on its support",
+            raise InputError("points are for densities; a discrete distribution is evaluated on its support",
                               "--x" if x is not None else "--grid")
         sol.inputs = {"p_data": p, "p_g": q, "support": names}
         d_star = []
         for name, pi, qi in zip(names, p, q, strict=True):
             if pi + qi == 0:
-                raise DlcalcError(f"D* is undefined at {name}: p_data = p_g = 0 there (0/0); drop that point",
+                raise InputError(f"D* is undefined at {name}: p_data = p_g = 0 there (0/0); drop that point",
                                   "--p-data")
             d = pi / (pi + qi)
             d_star.append(d)
@@ -350,7 +350,7 @@ def gan_solution(*, p_data: str, p_g: str, support: str | None = None, x: str | 
             a, b = pd.pdf(point), pg.pdf(point)
             if a + b == 0:
                 if x is not None:  # a point the user chose; on a grid or the default points it is marked
-                    raise DlcalcError(f"D* is undefined at x = {point:g}: both densities are 0 there (0/0)", "--x")
+                    raise InputError(f"D* is undefined at x = {point:g}: both densities are 0 there (0/0)", "--x")
                 undefined.append(point)
                 d_star.append(None)
                 continue
@@ -448,10 +448,10 @@ def _distribution(text: str, option: str) -> list[float]:
 
     values = [float(v) for v in parse_number_list(text, option)]
     if any(v < 0 for v in values):
-        raise DlcalcError(f"probabilities cannot be negative, got {min(values):g}", option)
+        raise InputError(f"probabilities cannot be negative, got {min(values):g}", option)
     total = sum(values)
     if abs(total - 1) > 1e-9:
-        raise DlcalcError(f"probabilities must sum to 1, but they sum to {total:g}", option)
+        raise InputError(f"probabilities must sum to 1, but they sum to {total:g}", option)
     return values
 
 
@@ -499,14 +499,14 @@ def _plot(sol: Solution, numbers: dict, target: str, discrete: bool) -> None:
         sol.step("Plot", value=drawing, latex=r"\text{(plot: see the text output)}")
         return
     if not target.lower().endswith((".png", ".svg")):
-        raise DlcalcError(f"expected a .png or .svg file (or no value for a terminal plot), got {target!r}", "--plot")
+        raise InputError(f"expected a .png or .svg file (or no value for a terminal plot), got {target!r}", "--plot")
     try:
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        raise DlcalcError("writing a figure needs matplotlib: pip install 'dlcalc[plot]' "
+        raise InputError("writing a figure needs matplotlib: pip install 'dlcalc[plot]' "
                           "(or use --plot with no file for a terminal plot)", "--plot") from None
     figure, axis = plt.subplots(figsize=(7, 4))
     axis.plot(xs, p, label="p_data")
@@ -522,7 +522,7 @@ def _plot(sol: Solution, numbers: dict, target: str, discrete: bool) -> None:
     try:
         figure.savefig(target)
     except OSError as error:
-        raise DlcalcError(f"cannot write {target!r}: {error.strerror or error}", "--plot") from None
+        raise InputError(f"cannot write {target!r}: {error.strerror or error}", "--plot") from None
     finally:
         plt.close(figure)
     sol.step("Plot", value=f"written to {target}")
@@ -537,7 +537,7 @@ def gan_request(*, p_data: str | None, p_g: str | None, support: str | None = No
                 grid: str | None = None, plot: str | None = None, derive: bool = False,
                 check: list[str] | None = None, rtol: float | None = None, atol: float | None = None) -> Solution:
     if p_data is None or p_g is None:
-        raise DlcalcError("is required, e.g. --p-data \"0.2,0.5,0.3\" or \"normal(0,1)\"",
+        raise InputError("is required, e.g. --p-data \"0.2,0.5,0.3\" or \"normal(0,1)\"",
                           "--p-data" if p_data is None else "--p-g")
     sol, numbers = gan_solution(p_data=p_data, p_g=p_g, support=support, x=x, grid=grid, plot=plot, derive=derive)
     if check:
@@ -556,13 +556,13 @@ def _judge(sol: Solution, numbers: dict, claims: list[str], rtol, atol):
             name = {"v": "value", "value": "value", "jsd": "jsd", "d": "d_star", "d_star": "d_star",
                     "kl_data_mix": "kl_data_mix", "kl_g_mix": "kl_g_mix"}.get(name.lower(), name)
         if name not in sol.result:
-            raise DlcalcError(f"cannot check {name!r}; checkable: d_star (the default), v, jsd, kl_data_mix, "
+            raise InputError(f"cannot check {name!r}; checkable: d_star (the default), v, jsd, kl_data_mix, "
                               "kl_g_mix", "--check")
         mistakes = []
         if name == "d_star":
             truths = list(numbers["d_star"])
             if any(t is None for t in truths):
-                raise DlcalcError("D* is undefined at some points; check it where it is defined (--x)", "--check")
+                raise InputError("D* is undefined at some points; check it where it is defined (--x)", "--check")
             ps, qs = _pq(sol, numbers)
             mistakes = [Mistake("p_g/(p_data + p_g), the discriminator of the generated data",
                                 tuple(b / (a + b) for a, b in zip(ps, qs, strict=True))),

@@ -43,7 +43,7 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from dlcalc.errors import DlcalcError
+from dlcalc.errors import InputError
 from dlcalc.parse import array_shape, term
 from dlcalc.solution import Solution
 
@@ -182,12 +182,12 @@ def load_values(path: str | None, option: str = "--values") -> dict[str, list]:
         with open(os.path.expanduser(text), encoding="utf-8") as handle:
             data = json.load(handle)
     except OSError as error:
-        raise DlcalcError(f"cannot read {text!r}: {error.strerror or error}", option) from None
+        raise InputError(f"cannot read {text!r}: {error.strerror or error}", option) from None
     except json.JSONDecodeError as error:
-        raise DlcalcError(f"{text!r} is not JSON: {error.msg} at line {error.lineno}, column {error.colno}",
+        raise InputError(f"{text!r} is not JSON: {error.msg} at line {error.lineno}, column {error.colno}",
                           option) from None
     if not isinstance(data, dict):
-        raise DlcalcError(f"expected a JSON object with keys such as W, b, x, got {type(data).__name__}", option)
+        raise InputError(f"expected a JSON object with keys such as W, b, x, got {type(data).__name__}", option)
     known = set(STEP_KEYS) | {"xs", "targets", "h0", "c0"}
     values = {}
     for key, value in data.items():
@@ -195,18 +195,18 @@ def load_values(path: str | None, option: str = "--values") -> dict[str, list]:
             from difflib import get_close_matches
 
             close = get_close_matches(key, sorted(known), n=1)
-            raise DlcalcError(f"unknown key {key!r} in {text!r}" + (f"; did you mean {close[0]}?" if close else "") +
+            raise InputError(f"unknown key {key!r} in {text!r}" + (f"; did you mean {close[0]}?" if close else "") +
                               f" (keys: {', '.join(sorted(known))})", option)
         try:
             numbers, _ = json_numbers(value)
         except (TypeError, ValueError):
-            raise DlcalcError(f"{key} in {text!r} must be numbers (a number, a list or a list of rows)",
+            raise InputError(f"{key} in {text!r} must be numbers (a number, a list or a list of rows)",
                               option) from None
         except OverflowError:  # an integer beyond float64
             numbers = math.inf
         numbers = numbers if isinstance(numbers, list) else [numbers]
         if not _all_finite(numbers):
-            raise DlcalcError(f"{key} in {text!r} must be finite numbers", option)
+            raise InputError(f"{key} in {text!r} must be finite numbers", option)
         values[key] = numbers
     return values
 
@@ -243,7 +243,7 @@ def step_sizes(hidden: int | None, inputs: int | None, given: dict[str, Values])
     if "W" in given:
         shape = _shape(given["W"])
         if len(shape) != 2 or shape[0] % 4:
-            raise DlcalcError(f"W must be a matrix with 4H rows, got shape {list(shape)}", "--values")
+            raise InputError(f"W must be a matrix with 4H rows, got shape {list(shape)}", "--values")
         hidden = hidden or shape[0] // 4
         inputs = inputs or max(shape[1] - hidden, 0)  # too few columns: W's shape is refused in step_values
     hidden = hidden or (_size(given["h_prev"]) if "h_prev" in given else 1)
@@ -252,7 +252,7 @@ def step_sizes(hidden: int | None, inputs: int | None, given: dict[str, Values])
 
     largest = env_limit("DLCALC_MAX_HIDDEN", MAX_HIDDEN, "--hidden")
     if hidden > largest or inputs > largest:
-        raise DlcalcError(f"sizes up to {largest} are supported (DLCALC_MAX_HIDDEN raises the limit), got hidden "
+        raise InputError(f"sizes up to {largest} are supported (DLCALC_MAX_HIDDEN raises the limit), got hidden "
                           f"{hidden}, input {inputs}", "--hidden")
     return hidden, inputs
 
@@ -272,14 +272,14 @@ def fd_entries(hidden: int, inputs: int, budget: int) -> int | None:
 
 
 def step_entries(hidden: int, inputs: int) -> int:
-    """:func:`fd_entries` within DLCALC_MAX_WORK, or a DlcalcError naming the limit."""
+    """:func:`fd_entries` within DLCALC_MAX_WORK, or a InputError naming the limit."""
     from dlcalc.parse import env_limit
 
     budget = env_limit("DLCALC_MAX_WORK", MAX_WORK, "--hidden")
     entries = fd_entries(hidden, inputs, budget)
     if entries is None:
         need = 2 * (FD_MIN_ENTRIES * 3 + inputs + 2 * hidden) * 4 * hidden * (hidden + inputs)
-        raise DlcalcError(f"checking one step of this cell by finite differences needs about {need:,} multiply-adds "
+        raise InputError(f"checking one step of this cell by finite differences needs about {need:,} multiply-adds "
                           f"even sampled, more than the limit of {budget:,}; shrink the sizes or raise DLCALC_MAX_WORK",
                           "--hidden")
     return entries
@@ -308,7 +308,7 @@ def step_values(hidden: int | None, inputs: int | None, seed: int, given: dict[s
             value = _copy(given[key]) if pure else _array(given[key])
             if _shape(value) != shape:
                 want = "×".join(map(str, shape))
-                raise DlcalcError(f"{key} must have shape {want} (W is 4H×(H+M) for [h_{{t−1}}; x_t] with H={hidden}, "
+                raise InputError(f"{key} must have shape {want} (W is 4H×(H+M) for [h_{{t−1}}; x_t] with H={hidden}, "
                                   f"M={inputs}), got {'×'.join(map(str, _shape(value)))}", "--values")
             values[key] = value
         else:
@@ -656,9 +656,9 @@ def _numpy_pass(v: dict[str, np.ndarray], order: str, entries: int = FD_ENTRIES
             grads = backward(fw, v["W"], v["x"], v["h_prev"], v["c_prev"], v["dh"], v["dc_next"], v["f_next"],
                              order)
         except FloatingPointError:
-            raise DlcalcError(OVERFLOW, "--values") from None
+            raise InputError(OVERFLOW, "--values") from None
     if not all(np.all(np.isfinite(a)) for a in (*fw.values(), *grads.values())):
-        raise DlcalcError("the values overflow float64 (W·[h; x] + b is infinite); use smaller numbers", "--values")
+        raise InputError("the values overflow float64 (W·[h; x] + b is infinite); use smaller numbers", "--values")
     return fw, grads, finite_difference_errors(v, fw, grads, order, max_entries=entries)
 
 
@@ -670,9 +670,9 @@ def _pure_pass(v: dict[str, list], order: str, entries: int = FD_ENTRIES
         grads = backward_small(fw, v["W"], v["x"], v["h_prev"], v["c_prev"], v["dh"], v["dc_next"], v["f_next"],
                                order)
     except OverflowError:  # math's functions raise where numpy's give inf
-        raise DlcalcError(OVERFLOW, "--values") from None
+        raise InputError(OVERFLOW, "--values") from None
     if not all(_all_finite(a) for a in (*fw.values(), *grads.values())):  # where numpy's errstate would raise
-        raise DlcalcError(OVERFLOW, "--values")
+        raise InputError(OVERFLOW, "--values")
     return fw, grads, finite_difference_errors_small(v, fw, grads, order)
 
 
@@ -795,7 +795,7 @@ def check_numbers(sol: Solution, claims: list[str], rtol: float | None, atol: fl
             from difflib import get_close_matches
 
             close = get_close_matches(name, list(known), n=1)
-            raise DlcalcError(f"unknown quantity {name!r}" + (f"; did you mean {close[0]}?" if close else "") +
+            raise InputError(f"unknown quantity {name!r}" + (f"; did you mean {close[0]}?" if close else "") +
                               f" (one of {', '.join(known)})", "--check")
         truth = known[name].flat()
         parts.append((name, name, check_claim(values.replace(";", ","), truth, rtol=rtol, atol=atol, joiner=", ")))
@@ -874,9 +874,9 @@ def bptt_solution(v: dict[str, np.ndarray], xs: np.ndarray, h0: np.ndarray, c0: 
         try:
             out = bptt(W, b, xs, h0, c0, loss, targets, order)
         except FloatingPointError:
-            raise DlcalcError("the values overflow float64; use smaller numbers", "--values") from None
+            raise InputError("the values overflow float64; use smaller numbers", "--values") from None
     if not (np.isfinite(out["loss"]) and all(np.all(np.isfinite(out[k])) for k in ("dW", "db", "dxs"))):
-        raise DlcalcError("the values overflow float64; use smaller numbers", "--values")
+        raise InputError("the values overflow float64; use smaller numbers", "--values")
     steps, hidden = len(xs), h0.size
     sol = Solution("lstm-grads", f"backpropagation through time over {steps} steps (hidden {hidden}, "
                    f"input {xs.shape[1]}, loss {loss})")
@@ -949,17 +949,17 @@ def lstm_request(*, hidden: int | None = None, input_size: int | None = None, se
                  rtol: float | None = None, atol: float | None = None) -> Solution:
     """lstm-grads from its option texts."""
     if order not in ORDERS:
-        raise DlcalcError(f"expected ifog or ifgo, got {order!r}", "--gate-order")
+        raise InputError(f"expected ifog or ifgo, got {order!r}", "--gate-order")
     if loss not in ("sum", "mse"):
-        raise DlcalcError(f"expected sum or mse, got {loss!r}", "--loss")
+        raise InputError(f"expected sum or mse, got {loss!r}", "--loss")
     if not 0 <= seed < 2**128:
-        raise DlcalcError(f"expected a seed from 0 to 2¹²⁸ − 1, got {seed}", "--seed")
+        raise InputError(f"expected a seed from 0 to 2¹²⁸ − 1, got {seed}", "--seed")
     from dlcalc.parse import env_limit
 
     largest = env_limit("DLCALC_MAX_HIDDEN", MAX_HIDDEN, "--hidden")
     for name, size in (("--hidden", hidden), ("--input-size", input_size)):
         if size is not None and not 1 <= size <= largest:
-            raise DlcalcError(f"expected a size from 1 to {largest} (DLCALC_MAX_HIDDEN raises the limit), got {size}",
+            raise InputError(f"expected a size from 1 to {largest} (DLCALC_MAX_HIDDEN raises the limit), got {size}",
                               name)
     given = load_values(values)
     hidden, inputs = step_sizes(hidden, input_size, given)
@@ -969,14 +969,14 @@ def lstm_request(*, hidden: int | None = None, input_size: int | None = None, se
     v, drawn, hidden, inputs = step_values(hidden, inputs, seed, given, pure=pure)
     if steps is None:
         if target is not None:
-            raise DlcalcError("is for backpropagation through time; add --steps T", "--target")
+            raise InputError("is for backpropagation through time; add --steps T", "--target")
         sol, _, _ = lstm_step(v, order, drawn, seed, entries)
     else:
         if not 1 <= steps <= 10_000:
-            raise DlcalcError(f"expected 1 to 10000 steps, got {steps}", "--steps")
+            raise InputError(f"expected 1 to 10000 steps, got {steps}", "--steps")
         work, budget = hidden * (hidden + inputs) * 4 * steps, env_limit("DLCALC_MAX_WORK", MAX_WORK, "--steps")
         if work > budget:
-            raise DlcalcError(f"this sequence needs about {work:,} multiply-adds, more than the limit of {budget:,}; "
+            raise InputError(f"this sequence needs about {work:,} multiply-adds, more than the limit of {budget:,}; "
                               "shorten it, shrink the sizes, or raise DLCALC_MAX_WORK", "--steps")
         import numpy as np
 
@@ -987,13 +987,13 @@ def lstm_request(*, hidden: int | None = None, input_size: int | None = None, se
             xs = draw(rng, (steps, inputs))
             drawn = [*drawn, "xs"]
         elif xs.reshape(len(xs), -1).shape != (steps, inputs):
-            raise DlcalcError(f"xs must be {steps}×{inputs} (T×M), got {'×'.join(map(str, xs.shape))}", "--values")
+            raise InputError(f"xs must be {steps}×{inputs} (T×M), got {'×'.join(map(str, xs.shape))}", "--values")
         xs = xs.reshape(steps, inputs)
         h0 = given.get("h0", np.zeros(hidden))
         c0 = given.get("c0", np.zeros(hidden))
         for key, array in (("h0", h0), ("c0", c0)):
             if array.shape != (hidden,):
-                raise DlcalcError(f"{key} must have {hidden} values, got {array.size}", "--values")
+                raise InputError(f"{key} must have {hidden} values, got {array.size}", "--values")
         targets = None
         if loss == "mse":
             if target is not None:
@@ -1008,11 +1008,11 @@ def lstm_request(*, hidden: int | None = None, input_size: int | None = None, se
             if targets.size == hidden and steps > 1:
                 targets = np.tile(targets.reshape(1, hidden), (steps, 1))
             if targets.size != steps * hidden:
-                raise DlcalcError(f"the target must be T×H = {steps}×{hidden} (or H values for every step), "
+                raise InputError(f"the target must be T×H = {steps}×{hidden} (or H values for every step), "
                                   f"got {'×'.join(map(str, targets.shape))}", "--target")
             targets = targets.reshape(steps, hidden)
         elif target is not None:
-            raise DlcalcError("is for --loss mse", "--target")
+            raise InputError("is for --loss mse", "--target")
         sol = bptt_solution(v, xs, h0, c0, loss, targets, order, drawn, seed)
     if formulas or symbolic or check_formula:
         from dlcalc.symbolic.lstm import derive, formulas_solution
@@ -1044,7 +1044,7 @@ def _judge_all(sol: Solution, formula_claims: list[str], number_claims: list[str
         for text in formula_claims:
             key, expr = parse_formula(text)
             if key not in FORMULAS:
-                raise DlcalcError(f"{key} is not one of the formulas checked here ({', '.join(FORMULAS)})",
+                raise InputError(f"{key} is not one of the formulas checked here ({', '.join(FORMULAS)})",
                                   "--check-formula")
             ok, lines, diagnosis = judge(key, expr)
             parts.append((key, None, Verdict(to_notation(expr), to_notation(FORMULAS[key]), ok, lines, diagnosis)))

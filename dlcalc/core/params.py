@@ -26,7 +26,7 @@ from typing import Any
 
 from dlcalc.core.conv import conv_output_size, pool_output_size, transposed_output_size
 from dlcalc.core.netspec import Layer, Residual, parse_network
-from dlcalc.errors import DlcalcError
+from dlcalc.errors import InputError
 from dlcalc.solution import Folded, Solution
 
 REQUIRED = object()
@@ -147,7 +147,7 @@ def bind(layer: Layer, kind: str, option: str) -> dict[str, Any]:
     """Match a layer's arguments to its signature (names, aliases, defaults); errors name the layer."""
     signature = SIGNATURES[kind]
     if len(layer.args) > len(signature):
-        raise DlcalcError(f"{layer.name} takes at most {len(signature)} arguments "
+        raise InputError(f"{layer.name} takes at most {len(signature)} arguments "
                           f"({', '.join(n for n, _, _ in signature) or 'none'}), got {len(layer.args)} "
                           f"at column {layer.column}", option)
     values = {name: value for (name, _, _), value in zip(signature, layer.args, strict=False)}
@@ -157,15 +157,15 @@ def bind(layer: Layer, kind: str, option: str) -> dict[str, Any]:
             close = get_close_matches(key, list(names), n=1)
             hint = f"; did you mean {close[0]}?" if close else ""
             valid = ", ".join(n for n, _, _ in signature) or "none"
-            raise DlcalcError(f"{layer.name} has no argument {key!r}{hint} (it takes {valid}) "
+            raise InputError(f"{layer.name} has no argument {key!r}{hint} (it takes {valid}) "
                               f"at column {layer.column}", option)
         if names[key] in values:
-            raise DlcalcError(f"{layer.name}: {names[key]} is given twice at column {layer.column}", option)
+            raise InputError(f"{layer.name}: {names[key]} is given twice at column {layer.column}", option)
         values[names[key]] = value
     for name, default, _ in signature:
         if name not in values:
             if default is REQUIRED:
-                raise DlcalcError(f"{layer.name} needs {name} (e.g. {_example(layer.name)}) at column "
+                raise InputError(f"{layer.name} needs {name} (e.g. {_example(layer.name)}) at column "
                                   f"{layer.column}", option)
             values[name] = default
     return values
@@ -186,15 +186,15 @@ def _ints(value: Any, n: int, what: str, layer: Layer, ctx: Context, minimum: in
     """A per-axis integer argument: one value for every axis, or a shape like 3x3."""
     values = value if isinstance(value, tuple) else (value,)
     if any(isinstance(v, bool) or not isinstance(v, int) for v in values):
-        raise DlcalcError(f"{layer.name}: {what} must be whole numbers, got {value!r} at column {layer.column}",
+        raise InputError(f"{layer.name}: {what} must be whole numbers, got {value!r} at column {layer.column}",
                           ctx.option)
     if len(values) == 1:
         values = values * n
     if len(values) != n:
-        raise DlcalcError(f"{layer.name}: {what} has {len(values)} axes but the input has {n} at column "
+        raise InputError(f"{layer.name}: {what} has {len(values)} axes but the input has {n} at column "
                           f"{layer.column}", ctx.option)
     if any(v < minimum for v in values):
-        raise DlcalcError(f"{layer.name}: {what} must be ≥ {minimum}, got {value!r} at column {layer.column}",
+        raise InputError(f"{layer.name}: {what} must be ≥ {minimum}, got {value!r} at column {layer.column}",
                           ctx.option)
     return values
 
@@ -205,10 +205,10 @@ def _int(value: Any, what: str, layer: Layer, ctx: Context, minimum: int = 1) ->
 
 def _need_image(layer: Layer, shape: Shape, ctx: Context, dims: int | None) -> int:
     if shape.kind != "image":
-        raise DlcalcError(f"{layer.name} needs an image (C×H×W) but gets {_describe(shape)} at column "
+        raise InputError(f"{layer.name} needs an image (C×H×W) but gets {_describe(shape)} at column "
                           f"{layer.column}", ctx.option)
     if dims is not None and len(shape.spatial) != dims:
-        raise DlcalcError(f"{layer.name} works on {dims}-D inputs but gets {len(shape.spatial)}-D "
+        raise InputError(f"{layer.name} works on {dims}-D inputs but gets {len(shape.spatial)}-D "
                           f"{shape.text()} at column {layer.column}", ctx.option)
     return len(shape.spatial)
 
@@ -228,11 +228,11 @@ def _times(values) -> str:
 
 
 def apply_layer(layer: Layer, shape: Shape, ctx: Context) -> Row:
-    """The row for one layer given its input shape (DlcalcError when it does not fit)."""
+    """The row for one layer given its input shape (InputError when it does not fit)."""
     if layer.name not in ALIASES:
         close = get_close_matches(layer.name, list(ALIASES), n=1)
         hint = f"; did you mean {close[0]}?" if close else ""
-        raise DlcalcError(f"unknown layer {layer.name!r}{hint} (at column {layer.column})", ctx.option)
+        raise InputError(f"unknown layer {layer.name!r}{hint} (at column {layer.column})", ctx.option)
     kind, dims = ALIASES[layer.name]
     args = bind(layer, kind, ctx.option)
     return LAYERS[kind](layer, args, shape, ctx, dims)
@@ -249,7 +249,7 @@ def _conv_args(layer: Layer, a: dict, shape: Shape, ctx: Context, dims: int | No
     d = _ints(a["d"], n, "dilation", layer, ctx)
     groups = _int(a["groups"], "groups", layer, ctx)
     if c_in % groups or out % groups:
-        raise DlcalcError(f"{layer.name}: groups={groups} must divide the {c_in} input and {out} output channels "
+        raise InputError(f"{layer.name}: groups={groups} must divide the {c_in} input and {out} output channels "
                           f"at column {layer.column}", ctx.option)
     return n, c_in, out, k, s, d, groups, bool(a["bias"])
 
@@ -258,7 +258,7 @@ def _conv(layer: Layer, a: dict, shape: Shape, ctx: Context, dims: int | None) -
     n, c_in, out, k, s, d, groups, bias = _conv_args(layer, a, shape, ctx, dims)
     if a["p"] in ("same", "valid"):
         if a["p"] == "same" and any(v != 1 for v in s):
-            raise DlcalcError(f"{layer.name}: PyTorch refuses padding='same' with stride {s} at column "
+            raise InputError(f"{layer.name}: PyTorch refuses padding='same' with stride {s} at column "
                               f"{layer.column}", ctx.option)
         pads = tuple((dd * (kk - 1) // 2, dd * (kk - 1) - dd * (kk - 1) // 2) if a["p"] == "same" else (0, 0)
                      for kk, dd in zip(k, d, strict=True))
@@ -296,7 +296,7 @@ def _shape_mistakes(shape: Shape, k, s, pads, d, channels: int) -> list[tuple[st
     def attempt(description: str, size) -> None:
         try:
             found.append((description, [*(size(i) for i in range(len(shape.spatial))), channels]))
-        except DlcalcError:
+        except InputError:
             pass
 
     if any(v != 1 for v in s):
@@ -315,11 +315,11 @@ def _shape_mistakes(shape: Shape, k, s, pads, d, channels: int) -> list[tuple[st
 def _spatial(layer: Layer, ctx: Context, shape: Shape, size) -> tuple[int, ...]:
     try:
         spatial = tuple(size(i) for i in range(len(shape.spatial)))
-    except DlcalcError as error:
-        raise DlcalcError(f"{layer.text} at column {layer.column}: {error.message} (its input is "
+    except InputError as error:
+        raise InputError(f"{layer.text} at column {layer.column}: {error.message} (its input is "
                           f"{shape.text()})", ctx.option) from None
     if any(v < 1 for v in spatial):
-        raise DlcalcError(f"{layer.text} at column {layer.column} shrinks {shape.text()} to "
+        raise InputError(f"{layer.text} at column {layer.column} shrinks {shape.text()} to "
                           f"{'×'.join(map(str, spatial))}", ctx.option)
     return spatial
 
@@ -329,7 +329,7 @@ def _convtranspose(layer: Layer, a: dict, shape: Shape, ctx: Context, dims: int 
     p = _ints(a["p"], n, "padding", layer, ctx, minimum=0)
     op = _ints(a["op"], n, "output_padding", layer, ctx, minimum=0)
     if any(o >= max(ss, dd) for o, ss, dd in zip(op, s, d, strict=True)):
-        raise DlcalcError(f"{layer.name}: output padding must be smaller than max(stride, dilation) at column "
+        raise InputError(f"{layer.name}: output padding must be smaller than max(stride, dilation) at column "
                           f"{layer.column}", ctx.option)
     spatial = _spatial(layer, ctx, shape, lambda i: transposed_output_size(shape.spatial[i], k[i], s[i], p[i], d[i],
                                                                            op[i]))
@@ -359,7 +359,7 @@ def _pool(layer: Layer, a: dict, shape: Shape, ctx: Context, dims: int | None) -
     ceil = bool(a["ceil_mode"])
     for kk, pp, dd in zip(k, p, d, strict=True):
         if pp > (dd * (kk - 1) + 1) // 2:
-            raise DlcalcError(f"{layer.name}: padding {pp} is more than half the window at column {layer.column}",
+            raise InputError(f"{layer.name}: padding {pp} is more than half the window at column {layer.column}",
                               ctx.option)
     spatial = _spatial(layer, ctx, shape, lambda i: pool_output_size(shape.spatial[i], k[i], s[i], p[i], d[i], ceil))
     row = Row(layer.text, "pool", Shape("image", shape.channels, spatial))
@@ -379,7 +379,7 @@ def _adaptive(layer: Layer, a: dict, shape: Shape, ctx: Context, dims: int | Non
 
 def _fc(layer: Layer, a: dict, shape: Shape, ctx: Context, dims: int | None) -> Row:
     if shape.kind not in ("vector", "sequence"):
-        raise DlcalcError(f"{layer.name} needs a vector but gets {_describe(shape)} at column {layer.column}: add "
+        raise InputError(f"{layer.name} needs a vector but gets {_describe(shape)} at column {layer.column}: add "
                           "flatten before it", ctx.option)
     out = _int(a["out"], "out", layer, ctx)
     bias = bool(a["bias"])
@@ -442,7 +442,7 @@ def _groupnorm(layer: Layer, a: dict, shape: Shape, ctx: Context, dims: int | No
     c = shape.channels if shape.kind == "image" else shape.features
     groups = _int(a["groups"], "groups", layer, ctx)
     if c % groups:
-        raise DlcalcError(f"{layer.name}: {groups} groups do not divide {c} channels at column {layer.column}",
+        raise InputError(f"{layer.name}: {groups} groups do not divide {c} channels at column {layer.column}",
                           ctx.option)
     return _scale_and_shift(Row(layer.text, "groupnorm", shape), c, a["affine"], "2C")
 
@@ -460,7 +460,7 @@ def _scale_and_shift(row: Row, size: int, affine: bool, formula: str) -> Row:
 
 def _embedding(layer: Layer, a: dict, shape: Shape, ctx: Context, dims: int | None) -> Row:
     if shape.kind != "tokens":
-        raise DlcalcError(f"{layer.name} needs token ids (--input T, the sequence length) but gets "
+        raise InputError(f"{layer.name} needs token ids (--input T, the sequence length) but gets "
                           f"{_describe(shape)} at column {layer.column}", ctx.option)
     num, dim = _int(a["num"], "num", layer, ctx), _int(a["dim"], "dim", layer, ctx)
     row = Row(layer.text, "embedding", Shape("sequence", features=dim, length=shape.length))
@@ -474,7 +474,7 @@ def _embedding(layer: Layer, a: dict, shape: Shape, ctx: Context, dims: int | No
 
 def _recurrent(layer: Layer, a: dict, shape: Shape, ctx: Context, dims: int | None) -> Row:
     if shape.kind != "sequence":
-        raise DlcalcError(f"{layer.name} needs a sequence T×F but gets {_describe(shape)} at column "
+        raise InputError(f"{layer.name} needs a sequence T×F but gets {_describe(shape)} at column "
                           f"{layer.column}", ctx.option)
     gates = GATES[layer.name]
     hidden = _int(a["hidden"], "hidden", layer, ctx)
@@ -529,14 +529,14 @@ def _recurrent(layer: Layer, a: dict, shape: Shape, ctx: Context, dims: int | No
 
 def _mha(layer: Layer, a: dict, shape: Shape, ctx: Context, dims: int | None) -> Row:
     if shape.kind != "sequence":
-        raise DlcalcError(f"{layer.name} needs a sequence T×E but gets {_describe(shape)} at column "
+        raise InputError(f"{layer.name} needs a sequence T×E but gets {_describe(shape)} at column "
                           f"{layer.column}", ctx.option)
     embed, heads = _int(a["embed"], "embed", layer, ctx), _int(a["heads"], "heads", layer, ctx)
     if embed != shape.features:
-        raise DlcalcError(f"{layer.name}: embed {embed} but the input has {shape.features} features at column "
+        raise InputError(f"{layer.name}: embed {embed} but the input has {shape.features} features at column "
                           f"{layer.column}", ctx.option)
     if embed % heads:
-        raise DlcalcError(f"{layer.name}: {heads} heads do not divide embed {embed} at column {layer.column}",
+        raise InputError(f"{layer.name}: {heads} heads do not divide embed {embed} at column {layer.column}",
                           ctx.option)
     bias = bool(a["bias"])
     row = Row(layer.text, "mha", shape)
@@ -578,12 +578,12 @@ def input_shape(items: list, size: tuple[int, ...], in_channels: int | None, opt
     kind = ALIASES.get(first.name, ("", None))[0]
     if kind == "embedding":
         if len(size) != 1:
-            raise DlcalcError(f"an embedding takes token ids: give the sequence length, e.g. --input 20, got "
+            raise InputError(f"an embedding takes token ids: give the sequence length, e.g. --input 20, got "
                               f"{'x'.join(map(str, size))}", option)
         return Shape("tokens", length=size[0])
     if kind in ("recurrent", "mha"):
         if len(size) != 2:
-            raise DlcalcError(f"a {first.name} takes a sequence: give T×F, e.g. --input 10x32, got "
+            raise InputError(f"a {first.name} takes a sequence: give T×F, e.g. --input 10x32, got "
                               f"{'x'.join(map(str, size))}", option)
         return Shape("sequence", length=size[0], features=size[1])
     if kind == "fc" and len(size) == 1 and in_channels is None:
@@ -601,7 +601,7 @@ def walk(items: list, shape: Shape, ctx: Context, rows: list[Row], prefix: str =
             short = walk(item.shortcut, shape, ctx, rows, f"{prefix}[block {block} shortcut] ") if item.shortcut \
                 else shape
             if not main.same(short):
-                raise DlcalcError(f"residual block {block} at column {item.column}: the main path gives {main.text()} "
+                raise InputError(f"residual block {block} at column {item.column}: the main path gives {main.text()} "
                                   f"but the shortcut gives {short.text()}; they must match to be added", ctx.option)
             add = Row(f"{prefix}[block {block}] + shortcut", "add", main)
             add.notes.append("the shortcut is added: no parameters")
@@ -652,7 +652,7 @@ def parse_layers(text: str) -> list:
             with open(path, encoding="utf-8") as handle:
                 text = handle.read(1_000_000)
         except OSError as error:
-            raise DlcalcError(f"cannot read {path!r}: {error.strerror or error}", "--layers") from None
+            raise InputError(f"cannot read {path!r}: {error.strerror or error}", "--layers") from None
     return parse_network(text, "--layers")
 
 
@@ -868,7 +868,7 @@ def total_mistakes(rows: list[Row]) -> list:
 def _layer_row(rows: list[Row], index: int, option: str) -> Row:
     numbered = [r for r in rows if r.index == index]
     if not numbered:
-        raise DlcalcError(f"there is no layer {index}; the layers are numbered 1 to {rows[-1].index}", option)
+        raise InputError(f"there is no layer {index}; the layers are numbered 1 to {rows[-1].index}", option)
     return numbered[0]
 
 
@@ -925,13 +925,13 @@ def params_request(*, layers: str | None = None, preset: str | None = None, inpu
     sources = [name for name, given in (("--layers", layers), ("--preset", preset),
                                         ("--filters", filters)) if given is not None]
     if len(sources) > 1:
-        raise DlcalcError(f"give one of --layers, --preset or --filters, not {' and '.join(sources)}", sources[1])
+        raise InputError(f"give one of --layers, --preset or --filters, not {' and '.join(sources)}", sources[1])
     if framework not in ("torch", "keras"):
-        raise DlcalcError(f"expected torch or keras, got {framework!r}", "--framework")
+        raise InputError(f"expected torch or keras, got {framework!r}", "--framework")
     if preset is not None:
         if preset not in PRESETS:
             close = get_close_matches(preset, list(PRESETS), n=1)
-            raise DlcalcError(f"unknown preset {preset!r}" + (f"; did you mean {close[0]}?" if close else "") +
+            raise InputError(f"unknown preset {preset!r}" + (f"; did you mean {close[0]}?" if close else "") +
                               f" (one of {', '.join(PRESETS)})", "--preset")
         chosen = PRESETS[preset]
         items = parse_network(chosen["layers"], "--preset")
@@ -940,11 +940,11 @@ def params_request(*, layers: str | None = None, preset: str | None = None, inpu
         title = f"{preset} ({chosen['source']}; published total {chosen['published']:,})"
     else:
         if input_size is None:
-            raise DlcalcError("is required: the input size, e.g. 32x32 (with --in-channels)", "--input")
+            raise InputError("is required: the input size, e.g. 32x32 (with --in-channels)", "--input")
         size = parse_shape(input_size, "--input")
         if filters is not None:
             if kernel is None:
-                raise DlcalcError("is required with --filters: the kernel size, e.g. 5", "--kernel")
+                raise InputError("is required with --filters: the kernel size, e.g. 5", "--kernel")
             k = "x".join(map(str, parse_shape(kernel, "--kernel")))
             s = "x".join(map(str, parse_shape(stride, "--stride")))
             d = "x".join(map(str, parse_shape(dilation, "--dilation")))
@@ -956,7 +956,7 @@ def params_request(*, layers: str | None = None, preset: str | None = None, inpu
             extras = [f"{key}={value}" for key, value, default in given if str(value) != str(default)]
             layers = f"{name}({', '.join([str(filters), k, *extras])})"
         elif layers is None:
-            raise DlcalcError("is required: the layers, e.g. \"conv(6,5) relu maxpool(2) flatten fc(10)\" "
+            raise InputError("is required: the layers, e.g. \"conv(6,5) relu maxpool(2) flatten fc(10)\" "
                               "(or --preset, or one layer with --filters and --kernel)", "--layers")
         items = parse_layers(layers)
         shape = input_shape(items, size, in_channels)

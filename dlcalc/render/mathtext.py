@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
+from dlcalc import show
+
 __all__ = [
     "format_inline",
     "format_value",
@@ -32,22 +34,7 @@ __all__ = [
 # --------------------------------------------------------------------------- display text
 
 
-def _format_float(x: float) -> str:
-    """At most 10 significant digits, trailing zeros trimmed, exponent without ``+``/padding."""
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    if x == 0:
-        return "0"  # also turns -0.0 into 0
-    text = f"{x:.10g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        text = f"{mantissa}e{int(exponent)}"
-    return text
-
-
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """Turn numpy arrays/scalars (anything with ``tolist``) into Python values."""
     if isinstance(value, (bool, int, float, str, Fraction, list, tuple, dict)) or value is None:
         return value
@@ -62,17 +49,17 @@ def _plain(value: Any) -> Any:
 
 def is_matrix(value: Any) -> bool:
     """True for a non-empty list/tuple whose items are all lists/tuples (a 2-D table of values)."""
-    value = _plain(value)
+    value = plain(value)
     return (
         isinstance(value, (list, tuple))
         and len(value) > 0
-        and all(isinstance(_plain(row), (list, tuple)) for row in value)
+        and all(isinstance(plain(row), (list, tuple)) for row in value)
     )
 
 
 def format_inline(value: Any) -> str:
     """One-line form of a value; lists (also nested ones) as ``[1, 2]``."""
-    value = _plain(value)
+    value = plain(value)
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(format_inline(v) for v in value) + "]"
     return format_value(value)
@@ -80,7 +67,7 @@ def format_inline(value: Any) -> str:
 
 def _matrix_rows(rows: Sequence[Any]) -> list[str]:
     """Rows of a matrix as ``[ 1  19]`` strings with right-aligned columns."""
-    cells = [[f"{cell:.6g}" if isinstance(cell, float) else format_inline(cell) for cell in _plain(row)]
+    cells = [[f"{cell:.6g}" if isinstance(cell, float) else format_inline(cell) for cell in plain(row)]
              for row in rows]
     ncols = max((len(r) for r in cells), default=0)
     widths = [max((len(r[j]) for r in cells if j < len(r)), default=0) for j in range(ncols)]
@@ -103,17 +90,11 @@ def format_value(value: Any) -> str:
     Returns:
         The display string (several lines only for a matrix).
     """
-    value = _plain(value)
+    value = plain(value)
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, Fraction):
-        return str(value)
-    if isinstance(value, float):
-        return _format_float(value)
+    if isinstance(value, (bool, int, Fraction, float)):
+        return show.value(value)
     if isinstance(value, str):
         return value
     if isinstance(value, (list, tuple)):
@@ -509,7 +490,7 @@ def _latex_number(value: Any) -> str:
             return r"\text{NaN}"
         if math.isinf(value):
             return r"\infty" if value > 0 else r"-\infty"
-        text = _format_float(value)
+        text = show.value(value)
         if "e" in text:
             mantissa, exponent = text.split("e")
             if mantissa in ("1", "-1"):
@@ -532,7 +513,7 @@ def latex_value(value: Any) -> str:
     Returns:
         LaTeX source ("" for ``None``).
     """
-    value = _plain(value)
+    value = plain(value)
     if value is None:
         return ""
     if isinstance(value, (bool, int, Fraction, float)):
@@ -543,7 +524,7 @@ def latex_value(value: Any) -> str:
         if value and all(is_matrix(v) or v == "…" for v in value):  # channels: a matrix each
             return r",\ ".join(r"\dots" if v == "…" else latex_value(v) for v in value)
         if is_matrix(value):
-            rows = [" & ".join(r"\dots" if cell == "…" else latex_value(cell) for cell in _plain(row))
+            rows = [" & ".join(r"\dots" if cell == "…" else latex_value(cell) for cell in plain(row))
                     for row in value]
             return r"\begin{bmatrix} " + r" \\ ".join(rows) + r" \end{bmatrix}"
         return "(" + ", ".join(latex_value(v) for v in value) + ")"

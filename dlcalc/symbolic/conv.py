@@ -8,7 +8,9 @@ from __future__ import annotations
 import sympy as sp
 
 from dlcalc.core.conv import ConvSpec, axis_output, effective_kernel
-from dlcalc.errors import DlcalcError
+from dlcalc.core.conv.formulas import conv_output_size
+from dlcalc.core.conv.output_size import axes_label, axis_groups
+from dlcalc.errors import InputError
 from dlcalc.solution import Solution
 
 L, K, S, P, Pl, Pr, D, OP = sp.symbols("L K S P P_l P_r D OP", integer=True)
@@ -30,18 +32,24 @@ def _values(spec: ConvSpec, i: int) -> dict[sp.Symbol, int]:
             D: spec.dilation[i], OP: spec.output_padding[i]}
 
 
+def check(sol: Solution, spec: ConvSpec) -> None:
+    """Add a ✓ line per group of alike axes: the symbolic formula, evaluated by sympy, gives the output size."""
+    for axes in axis_groups(spec):
+        check_output_size(sol, spec, axes[0], sol.result["output_size"][axes[0]], axes_label(spec, axes))
+
+
 def check_output_size(sol: Solution, spec: ConvSpec, i: int, out: int, where: str) -> None:
     """Add a ✓ line: the symbolic formula, evaluated by sympy, gives the same output size."""
     expr = output_size_expression(spec.transposed, bool(spec.pool and spec.ceil_mode))
     value = expr.subs(_values(spec, i))
     at = ", ".join(f"{symbol}={number}" for symbol, number in _values(spec, i).items()
                    if symbol in expr.free_symbols)
-    sol.check(f"symbolic formula{where}", "sympy", bool(value == out),
+    sol.add_check(f"symbolic formula{where}", "sympy", bool(value == out),
               f"the formula as a sympy expression, evaluated at {at}, gives {value}")
     if spec.padding_mode == "same" and spec.convention == "tf":
         total = sp.Max((sp.ceiling(L / S) - 1) * S + D * (K - 1) + 1 - L, 0).subs(_values(spec, i))
         got = sum(spec.padding[i])
-        sol.check(f"SAME padding{where}", "sympy", bool(total == got),
+        sol.add_check(f"SAME padding{where}", "sympy", bool(total == got),
                   f"max((⌈L/S⌉−1)·S + D(K−1) + 1 − L, 0) = {total}")
 
 
@@ -95,7 +103,7 @@ def solve_axis(unknown: str, target: int, known: dict[str, int], transposed: boo
     if high.is_integer and high not in interval:
         stop = int(high) - 1
     if stop - start > search_limit:
-        raise DlcalcError(f"more than {search_limit} solutions; narrow the problem", "--solve")
+        raise InputError(f"more than {search_limit} solutions; narrow the problem", "--solve")
     return list(range(start, stop + 1)), None
 
 
@@ -103,8 +111,6 @@ def solve(spec_values: dict[str, tuple[int, ...]], unknown: str, target: tuple[i
           transposed: bool = False, output_padding: tuple[int, ...] = (0,)) -> Solution:
     """``--solve``: the unknown's integer values per axis, with the inequality shown and each
     solution plugged back into the forward formula as a check."""
-    from dlcalc.core.conv import ConvSpec as Spec  # the same formula code as conv-out
-
     n = len(target)
     sol = Solution("conv-out", f"solve for the {unknown} that gives output size "
                    f"{'×'.join(map(str, target))}")
@@ -143,18 +149,18 @@ def solve(spec_values: dict[str, tuple[int, ...]], unknown: str, target: tuple[i
         for value in tried:
             full = dict(known)
             full[unknown] = value
-            spec = Spec((full["size"],), (full["kernel"],), (full["stride"],),
+            spec = ConvSpec((full["size"],), (full["kernel"],), (full["stride"],),
                         ((full["padding"], full["padding"]),), (full["dilation"],),
                         transposed=transposed, output_padding=(output_padding[i],))
             try:
                 good &= _forward(spec) == target[i]
-            except DlcalcError:
+            except InputError:
                 good = False
         if tried:
-            sol.check(f"plugged back{where}", "forward formula", good,
+            sol.add_check(f"plugged back{where}", "forward formula", good,
                       f"{x} = {', '.join(map(str, tried))} each give output {target[i]}")
         elif not transposed:
-            sol.check(f"no solution{where}", "brute force",
+            sol.add_check(f"no solution{where}", "brute force",
                       _brute_none(unknown, known, target[i]),
                       f"no {unknown} from {_LOWER[unknown]} to 512 gives output {target[i]}")
         per_axis.append({"values": values, "from": open_from})
@@ -174,13 +180,11 @@ def solve(spec_values: dict[str, tuple[int, ...]], unknown: str, target: tuple[i
 def _forward(spec: ConvSpec) -> int:
     if not spec.transposed and effective_kernel(spec.kernel[0], spec.dilation[0]) > spec.size[0] + 2 * \
             spec.padding[0][0]:
-        raise DlcalcError("kernel does not fit")
+        raise InputError("kernel does not fit")
     return axis_output(spec, 0)
 
 
 def _brute_none(unknown: str, known: dict[str, int], target: int) -> bool:
-    from dlcalc.core.conv import conv_output_size
-
     for value in range(_LOWER[unknown], 513):
         full = dict(known)
         full[unknown] = value

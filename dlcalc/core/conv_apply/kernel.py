@@ -1,10 +1,10 @@
-"""conv-apply's vectorised core: numpy, a block of output rows at a time.
+"""conv-apply's core: numpy, a block of output rows at a time, tap by tap.
 
-Used for inputs read from ``.npy`` files and for problems too large for the plain-Python core in
-:mod:`dlcalc.core.conv_apply` (which avoids importing numpy for the small ones). The padded input
+The padded input
 is never built whole: each block gathers the padded rows it needs through the padding modes'
 index mapping, so memory stays near the input's and output's own size. Integers too large for
-int64 use Python integers (object arrays). The definitions are in :mod:`dlcalc.core.conv_apply`.
+int64 use Python integers (object arrays). The definitions are in :mod:`dlcalc.core.conv_apply`;
+:mod:`dlcalc.core.conv_apply.direct` recomputes the cells window by window as the independent check.
 """
 
 from __future__ import annotations
@@ -13,7 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from dlcalc.core.conv_apply import BLOCK_ELEMENTS, INT64_SAFE, ApplySpec
+from dlcalc.core.conv_apply.numbers import INT64_SAFE
+from dlcalc.core.conv_apply.spec import ApplySpec
+
+BLOCK_ELEMENTS = 1 << 16  # padded-input elements per block of output rows (fits in cache)
 
 
 def _source_index(positions: np.ndarray, size: int, before: int, mode: str) -> tuple[np.ndarray, np.ndarray]:
@@ -57,9 +60,9 @@ def apply_kernel(spec: ApplySpec) -> np.ndarray:
     each kernel tap adds ``w[:, :, a, b] · x̃[:, a·D + i·S, b·D + j·S]`` over the block (a matrix
     product over the channels of each group).
     """
-    x, w = spec.x.array, spec.w.array
+    x, w = spec.x.array, spec.kernel.array
     if x.dtype == np.int64 and w.dtype == np.int64:
-        bound = spec.x.max_abs() * spec.w.max_abs() * w.shape[1] * w.shape[2] * w.shape[3]
+        bound = spec.x.max_abs() * spec.kernel.max_abs() * w.shape[1] * w.shape[2] * w.shape[3]
         if bound >= INT64_SAFE:  # sums could overflow int64: use Python integers
             x, w = x.astype(object), w.astype(object)
     with np.errstate(over="ignore", invalid="ignore"):  # a float overflow is reported by the caller, by cell
@@ -157,7 +160,7 @@ def _apply_strided(spec: ApplySpec, x: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 def apply_pool(spec: ApplySpec) -> np.ndarray:
     """Max or average pooling (C×H'×W'): the window maxima, or the window sums (the divisors are
-    :func:`dlcalc.core.conv_apply.avg_divisors`)."""
+    :func:`dlcalc.core.conv_apply.direct.avg_divisors`)."""
     with np.errstate(over="ignore", invalid="ignore"):  # an overflowing sum is reported by the caller
         return _pool(spec)
 
@@ -191,3 +194,21 @@ def _pool(spec: ApplySpec) -> np.ndarray:
                     acc += xs
         out[:, r0:r1] = acc
     return out
+
+
+def avg_divisors(spec: ApplySpec, ho: int, wo: int) -> list[list[int]]:
+    """How many elements each average-pooling window divides by (PyTorch's AvgPool2d): the window
+    clipped to the padded input (ceil mode can overhang it), and without ``count_include_pad`` to
+    the input itself; the product of the two axes' counts."""
+    sizes = []
+    for axis, n_out in enumerate((ho, wo)):
+        size, k, s = spec.x.shape[1 + axis], spec.kernel_size[axis], spec.stride[axis]
+        pad = spec.padding[axis][0]
+        counts = []
+        for i in range(n_out):
+            start = i * s - pad
+            end = min(start + k, size + pad)
+            counts.append(end - start if spec.count_include_pad else min(end, size) - max(start, 0))
+        sizes.append(counts)
+    return [[rows * cols for cols in sizes[1]] for rows in sizes[0]]
+

@@ -18,157 +18,77 @@ for lstm-grads, ``claim.layer_3 = 2416`` and ``claim.shape_3 = "10x10x16"`` for 
 
 from __future__ import annotations
 
-import re
+import json
+import sys
 from collections import Counter
 from typing import Any
 
-from dlcalc.errors import DlcalcError
-from dlcalc.parse import LazyPattern
-from dlcalc.solution import Folded, Solution, Table
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+from dlcalc.errors import InputError
+from dlcalc.runner import run
+from dlcalc.show import short
+from dlcalc.solution import Folded, Solution, Table, jsonable
 
 MAX_LINE = 1_000_000
-MULTIPLE_CHECKS = {"lstm-grads", "elbo", "gan-optimal-d"}
-_NUMBERS = LazyPattern(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?(\s*,\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)*\s*")
-
-
-def claim_options(command: str, claim: Any) -> dict[str, Any]:
-    """The options that check a claim: ``claim`` alone, or a table of named claims."""
-    if claim is None:
-        return {}
-    if not isinstance(claim, dict):
-        if command == "lstm-grads":
-            text = str(claim)
-            left = text.split("=", 1)[0].strip()
-            value = text.split("=", 1)[1] if "=" in text else ""
-            if "=" in text and _NUMBERS.fullmatch(value):
-                return {"check": [text]}
-            if "=" in text and left:
-                return {"check_formula": [text]}
-            raise DlcalcError("an lstm-grads claim names what it claims: \"di = dc*g\" or \"di=0.13\"", "claim")
-        return {"check": [claim] if command in MULTIPLE_CHECKS else claim}
-    options: dict[str, Any] = {}
-    for name, value in claim.items():
-        key = str(name)
-        if command == "params":
-            match = re.fullmatch(r"(layer|shape)_?(\d+)", key)
-            if key in ("total", "params"):
-                options["check"] = value
-            elif match:
-                which = "check_layer" if match.group(1) == "layer" else "check_shape"
-                options.setdefault(which, []).append(f"{match.group(2)}={_flat(value)}")
-            else:
-                raise DlcalcError(f"claim.{key}: params names claims total, layer_N or shape_N", f"claim.{key}")
-        elif command == "lstm-grads":
-            text = _flat(value)
-            if isinstance(value, (int, float)) or _NUMBERS.fullmatch(text):
-                options.setdefault("check", []).append(f"{key}={text}")
-            else:
-                options.setdefault("check_formula", []).append(f"{key} = {text}")
-        elif command in ("elbo", "gan-optimal-d"):
-            options.setdefault("check", []).append(f"{key}={_flat(value)}")
-        else:
-            raise DlcalcError(f"{command} takes one claim (claim = ...), not named ones", f"claim.{key}")
-    return options
-
-
-def _flat(value: Any) -> str:
-    if isinstance(value, list):
-        return ", ".join(_flat(v) for v in value)
-    return str(value)
 
 
 def load_sheet(path: str) -> dict[str, Any]:
-    """A TOML answer sheet (DlcalcError naming the file and line when it cannot be read).
-
-    Plain sheets are read by :mod:`dlcalc.core.plain_toml` (3 ms of start-up less); anything
-    else, and every error, by tomllib."""
+    """A TOML answer sheet (InputError naming the file and line when it cannot be read)."""
     try:
         with open(path, "rb") as handle:
             raw = handle.read()
     except OSError as error:
-        raise DlcalcError(f"cannot read {path!r}: {error.strerror or error}", "SHEET") from None
+        raise InputError(f"cannot read {path!r}: {error.strerror or error}", "SHEET") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise DlcalcError(f"{path!r} is not UTF-8 text (TOML is UTF-8): byte {error.start} is "
+        raise InputError(f"{path!r} is not UTF-8 text (TOML is UTF-8): byte {error.start} is "
                           f"0x{raw[error.start]:02x}", "SHEET") from None
-    from dlcalc.core import plain_toml
-
-    data = plain_toml.loads(text)
-    if data is not None:
-        return data
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise DlcalcError(f"{path!r} is not valid TOML: {error}", "SHEET") from None
+        raise InputError(f"{path!r} is not valid TOML: {error}", "SHEET") from None
     except RecursionError:
-        raise DlcalcError(f"{path!r} nests tables or arrays too deeply", "SHEET") from None
+        raise InputError(f"{path!r} nests tables or arrays too deeply", "SHEET") from None
     return data
 
 
 def run_question(qid: str, table: Any) -> dict[str, Any]:
     """One question: run its command and report claim, correct answer, verdict (or the error)."""
-    import click
-
-    from dlcalc.runner import error_text, run
-
     record: dict[str, Any] = {"id": qid, "command": None, "claim": None, "correct": None, "passed": None,
                               "diagnosis": None, "details": [], "error": None}
     try:
         if not isinstance(table, dict):
-            raise DlcalcError("must be a table with command = ... and the options", qid)
+            raise InputError("must be a table with command = ... and the options", qid)
         options = dict(table)
         command = options.pop("command", None)
         if command is None:
-            raise DlcalcError("has no command = \"...\"", qid)
+            raise InputError("has no command = \"...\"", qid)
         record["command"] = command
         claim = options.pop("claim", None)
         record["claim"] = claim
-        options.update(claim_options(str(command), claim))
-        solution = run(str(command), options)
-        verdict = solution.verdict
-        if verdict is None:
-            record["passed"] = None
+        solution = run(command, options)
+        if claim is None:
             record["correct"] = _answer(solution)
         else:
-            from dlcalc.solution import jsonable
-
+            verdict = solution.check(claim, option="claim")
             record.update(passed=verdict.passed, correct=jsonable(verdict.correct), diagnosis=verdict.diagnosis,
                           details=list(verdict.details))
-    except (DlcalcError, click.ClickException) as error:  # reported on its question; the others go on
+    except InputError as error:  # reported on its question; the others go on
         where = f"[{qid}]"
-        option = getattr(error, "option", None)
-        if option and option not in (qid, "SHEET"):
-            where += f" {option}"
-        message = error.message if isinstance(error, DlcalcError) else error_text(error)
-        record["error"] = f"{where}: {message}"
+        if error.option and error.option not in (qid, "SHEET"):
+            where += f" {error.option}"
+        record["error"] = f"{where}: {error.message}"
     return record
 
 
 def _answer(solution: Solution) -> Any:
-    from dlcalc.solution import jsonable
-
     result = jsonable(solution.result)
     return result.get("output_size", result) if isinstance(result, dict) else result
-
-
-def short(value: Any, limit: int = 48) -> str:
-    """A claim or an answer on one line, cut to ``limit`` characters."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        text = f"{value:.6g}"
-    elif isinstance(value, dict):
-        text = "; ".join(f"{k} = {short(v, limit)}" for k, v in value.items())
-    elif isinstance(value, list):
-        text = "[" + ", ".join(short(v, limit) for v in value) + "]"
-    else:
-        text = " ".join(str(value).split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def check_sheets(paths: list[str], summary: bool = False, progress=None) -> tuple[Solution, int]:
@@ -181,7 +101,7 @@ def check_sheets(paths: list[str], summary: bool = False, progress=None) -> tupl
             for qid, table in data.items():
                 questions.append(run_question(str(qid), table))
             error = None
-        except DlcalcError as problem:
+        except InputError as problem:
             error = problem.message
         right = sum(1 for q in questions if q["passed"] is True)
         wrong = sum(1 for q in questions if q["passed"] is False)
@@ -267,42 +187,35 @@ def summarize(sheets: list[dict]) -> dict[str, Any]:
 
 def batch_line(text: str, number: int) -> dict[str, Any]:
     """One JSON request line → the command's --json object, or an error object for that line."""
-    import json
-
-    import click
-
-    from dlcalc.runner import error_text, run
-
     try:
         if len(text) > MAX_LINE:
-            raise DlcalcError(f"a request line is limited to {MAX_LINE:,} characters, got {len(text):,}", "line")
+            raise InputError(f"a request line is limited to {MAX_LINE:,} characters, got {len(text):,}", "line")
         try:
             request = json.loads(text)
         except json.JSONDecodeError as error:
-            raise DlcalcError(f"not JSON: {error.msg} at column {error.colno}", "line") from None
+            raise InputError(f"not JSON: {error.msg} at column {error.colno}", "line") from None
         except RecursionError:
-            raise DlcalcError("JSON nested too deeply", "line") from None
+            raise InputError("JSON nested too deeply", "line") from None
         except ValueError as error:  # e.g. an integer of more than 4,300 digits
-            raise DlcalcError(f"not usable JSON: {str(error).split(';')[0]}", "line") from None
+            raise InputError(f"not usable JSON: {str(error).split(';')[0]}", "line") from None
         if not isinstance(request, dict):
-            raise DlcalcError("expected an object {\"command\": ..., \"args\": {...}, \"claim\": ...}", "line")
+            raise InputError("expected an object {\"command\": ..., \"args\": {...}, \"claim\": ...}", "line")
         unknown = set(request) - {"command", "args", "claim", "id"}
         if unknown:
-            raise DlcalcError(f"unknown key {sorted(unknown)[0]!r}; a request has command, args, claim (and id)",
+            raise InputError(f"unknown key {sorted(unknown)[0]!r}; a request has command, args, claim (and id)",
                               "line")
         command = request.get("command")
         if not isinstance(command, str):
-            raise DlcalcError("needs \"command\": the name of a dlcalc command", "command")
+            raise InputError("needs \"command\": the name of a dlcalc command", "command")
         args = request.get("args", {})
         if not isinstance(args, dict):
-            raise DlcalcError("\"args\" must be an object of options", "args")
-        options = dict(args)
-        options.update(claim_options(command, request.get("claim")))
-        solution = run(command, options)
+            raise InputError("\"args\" must be an object of options", "args")
+        solution = run(command, args)
+        if request.get("claim") is not None:
+            solution.verdict = solution.check(request["claim"], option="claim")
         out = solution.to_dict()
         if "id" in request:
             out["id"] = request["id"]
         return out
-    except (DlcalcError, click.ClickException) as error:  # a bad line must not stop the stream
-        message = str(error) if isinstance(error, DlcalcError) else error_text(error)
-        return {"line": number, "error": message, "exit_code": 2}
+    except InputError as error:  # a bad line must not stop the stream
+        return {"line": number, "error": str(error), "exit_code": 2}

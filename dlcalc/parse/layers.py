@@ -14,14 +14,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-from dlcalc.errors import DlcalcError
-from dlcalc.parse import LazyPattern
+from dlcalc.errors import InputError
+from dlcalc.parse.text import at
 
 MAX_SPEC_TEXT = 200_000
 MAX_DEPTH = 16
 
-_TOKEN = LazyPattern(r"""
+_TOKEN = re.compile(r"""
     (?P<space>\s+|\#[^\n]*)
   | (?P<arrow>->)
   | (?P<shape>\d+(?:[x×]\d+)+)
@@ -31,50 +32,45 @@ _TOKEN = LazyPattern(r"""
 """, re.VERBOSE)
 
 
+@dataclass(slots=True)
 class Layer:
     """One layer as written: its name, arguments, and where it starts in the text (1-based)."""
 
-    __slots__ = ("name", "args", "kwargs", "column", "text")
-
-    def __init__(self, name: str, args: list | None = None, kwargs: dict | None = None, column: int = 1,
-                 text: str = "") -> None:
-        self.name, self.args, self.kwargs = name, list(args or []), dict(kwargs or {})
-        self.column, self.text = column, text
+    name: str
+    args: list = field(default_factory=list)
+    kwargs: dict = field(default_factory=dict)
+    column: int = 1
+    text: str = ""
 
     def __repr__(self) -> str:
         return f"Layer({self.text or self.name!r})"
 
 
+@dataclass(slots=True)
 class Residual:
     """``residual(main | shortcut)``: the output is main(x) + shortcut(x) (shortcut empty: x)."""
 
-    __slots__ = ("main", "shortcut", "column", "text")
-
-    def __init__(self, main: list, shortcut: list, column: int = 1, text: str = "residual") -> None:
-        self.main, self.shortcut, self.column, self.text = main, shortcut, column, text
+    main: list
+    shortcut: list
+    column: int = 1
+    text: str = "residual"
 
 
 def tokenize(text: str, option: str) -> list[tuple[str, str, int]]:
     if len(text) > MAX_SPEC_TEXT:
-        raise DlcalcError(f"a layer description is limited to {MAX_SPEC_TEXT:,} characters, got {len(text):,}",
+        raise InputError(f"a layer description is limited to {MAX_SPEC_TEXT:,} characters, got {len(text):,}",
                           option)
     tokens = []
     pos = 0
     while pos < len(text):
         match = _TOKEN.match(text, pos)
         if not match:
-            raise DlcalcError(f"unexpected {text[pos]!r} at {_where(text, pos)}", option)
+            raise InputError(f"unexpected {text[pos]!r} at {at(text, pos, quoted=False)}", option)
         kind = match.lastgroup
         if kind != "space":
             tokens.append((kind, match.group(), pos))
         pos = match.end()
     return tokens
-
-
-def _where(text: str, pos: int) -> str:
-    line = text.count("\n", 0, pos) + 1
-    column = pos - (text.rfind("\n", 0, pos) + 1) + 1
-    return f"line {line}, column {column}" if "\n" in text else f"column {column}"
 
 
 class _Parser:
@@ -87,9 +83,9 @@ class _Parser:
     def peek(self) -> tuple[str, str, int] | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
 
-    def fail(self, message: str, pos: int | None = None) -> DlcalcError:
-        where = _where(self.text, pos) if pos is not None else "the end"
-        return DlcalcError(f"{message} at {where}", self.option)
+    def fail(self, message: str, pos: int | None = None) -> InputError:
+        where = at(self.text, pos, quoted=False) if pos is not None else "the end"
+        return InputError(f"{message} at {where}", self.option)
 
     def take(self, value: str) -> None:
         token = self.peek()
@@ -192,6 +188,6 @@ def parse_network(text: str, option: str = "--layers") -> list:
     parser = _Parser(text, option)
     items = parser.network(stop=())
     if not items:
-        raise DlcalcError("expected at least one layer, e.g. \"conv(6,5) relu maxpool(2) flatten fc(10)\"",
+        raise InputError("expected at least one layer, e.g. \"conv(6,5) relu maxpool(2) flatten fc(10)\"",
                           option)
     return items
