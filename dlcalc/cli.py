@@ -9,6 +9,7 @@ sympy and rich are imported further down still, by the code paths that need them
 import importlib
 import os
 import sys
+from collections.abc import Sequence
 from difflib import get_close_matches
 from typing import Annotated, Any
 
@@ -19,6 +20,7 @@ from typer.core import TyperGroup
 from dlcalc import __version__
 from dlcalc.errors import ExitCode, InputError
 from dlcalc.registry import COMMANDS
+
 
 class DlcalcGroup(TyperGroup):
     """The root group: lazy subcommands, and every usage or input error as one line + exit 2."""
@@ -51,12 +53,12 @@ class DlcalcGroup(TyperGroup):
                  if name.startswith(incomplete)]
         return items + click.Command.shell_complete(self, ctx, incomplete)
 
-    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, windows_expand_args: bool = True, **extra: Any) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         try:
             code = super().main(args=argv, prog_name=prog_name or "dlcalc", complete_var=complete_var,
-                                standalone_mode=False, **extra)
+                                standalone_mode=False, windows_expand_args=windows_expand_args, **extra)
         except click.exceptions.Exit as stop:  # pragma: no cover - click returns these normally
             code = stop.exit_code
         except click.ClickException as error:

@@ -37,4 +37,4 @@ RUNNABLE = [name for name in COMMANDS if name not in ("check", "batch")]
 def api_function(name: str) -> Callable[..., Any]:
     """The API function of the command ``name`` (``conv-out`` → :func:`dlcalc.conv_out`)."""
     module, function, _ = COMMANDS[name]
-    return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]
+    return getattr(importlib.import_module(module), function)

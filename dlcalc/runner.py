@@ -19,9 +19,12 @@ from dlcalc.solution import Solution
 
 
 @cache
-def _parameters(name: str) -> tuple[Any, frozenset[str]]:
+def _parameters(name: str) -> tuple[Any, frozenset[str], frozenset[str]]:
+    """The API function, its keyword arguments, and those that are switches (annotated bool)."""
     function = api_function(name)
-    return function, frozenset(inspect.signature(function).parameters)
+    parameters = inspect.signature(function).parameters
+    switches = frozenset(key for key, p in parameters.items() if p.annotation in (bool, "bool"))
+    return function, frozenset(parameters), switches
 
 
 def run(name: Any, options: dict[str, Any]) -> Solution:
@@ -30,7 +33,7 @@ def run(name: Any, options: dict[str, Any]) -> Solution:
         close = get_close_matches(str(name), RUNNABLE, n=1)
         raise InputError(f"unknown command {name!r}" + (f"; did you mean {close[0]}?" if close else "") +
                          f" (one of {', '.join(RUNNABLE)})", "command")
-    function, known = _parameters(name)
+    function, known, switches = _parameters(name)
     kwargs: dict[str, Any] = {}
     for key, value in options.items():
         argument = str(key).replace("-", "_")
@@ -38,5 +41,7 @@ def run(name: Any, options: dict[str, Any]) -> Solution:
             close = get_close_matches(argument, sorted(k for k in known if len(k) > 1), n=1)
             raise InputError(f"{name} has no option --{argument.replace('_', '-')}" +
                              (f"; did you mean --{close[0].replace('_', '-')}?" if close else ""), str(key))
+        if argument in switches and not isinstance(value, bool):
+            raise InputError(f"--{argument.replace('_', '-')} is a switch: true or false, got {value!r}", str(key))
         kwargs[argument] = value
-    return function(**kwargs)  # type: ignore[no-any-return]
+    return function(**kwargs)

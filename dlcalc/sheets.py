@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 if sys.version_info >= (3, 11):
@@ -91,9 +92,10 @@ def _answer(solution: Solution) -> Any:
     return result.get("output_size", result) if isinstance(result, dict) else result
 
 
-def check_sheets(paths: list[str], summary: bool = False, progress=None) -> tuple[Solution, int]:
+def check_sheets(paths: list[str], summary: bool = False,
+                 progress: Callable[[], object] | None = None) -> tuple[Solution, int]:
     """Every question of every sheet; the Solution of the report, and the exit code."""
-    sheets = []
+    sheets: list[dict[str, Any]] = []
     for path in paths:
         questions = []
         try:
@@ -112,7 +114,7 @@ def check_sheets(paths: list[str], summary: bool = False, progress=None) -> tupl
             progress()
     sol = Solution("check", f"{len(paths)} answer sheet{'s' if len(paths) != 1 else ''}")
     sol.inputs = {"sheets": list(paths)}
-    rows = []
+    rows: list[list[str]] = []
     many = len(paths) > 1
     for sheet in sheets:
         if sheet["error"]:

@@ -422,7 +422,8 @@ def check_array(text: str, quantity: Quantity, *, option: str = "--check", rtol:
     claimed_nested = _nest([c.value for c in claims], shape)
     if shape != want:
         why = f" ({quantity.why_shape})" if quantity.why_shape else ""
-        details = [f"✗ expected a {'×'.join(map(str, want))} output{why}, got {'×'.join(map(str, shape)) or 'a single number'}"]
+        got = "×".join(map(str, shape)) or "a single number"
+        details = [f"✗ expected a {'×'.join(map(str, want))} output{why}, got {got}"]
         diagnosis = None
         for slip, values in slips:
             if array_shape(values) == shape:
@@ -520,6 +521,10 @@ def apply_claims(solution: Solution, check: Any = None, *, named: Sequence[tuple
     """The solution with the verdict on the claims given (unchanged when none): ``check`` is one claim or a
     list of them (each a value, ``NAME=VALUE`` text or a dict), ``named`` (name, value) pairs, ``formulas``
     ``NAME = FORMULA`` texts."""
+    from dlcalc.parse.numbers import as_float
+
+    rtol = None if rtol is None else _tolerance(as_float(rtol, "--rtol"), "--rtol")
+    atol = None if atol is None else _tolerance(as_float(atol, "--atol"), "--atol")
     items: list[ClaimItem] = []
     for claim in (check if isinstance(check, (list, tuple)) and _several(check) else [check] if check is not None
                   else []):
@@ -529,6 +534,12 @@ def apply_claims(solution: Solution, check: Any = None, *, named: Sequence[tuple
         return solution
     solution.verdict = judge_items(solution, items, rtol=rtol, atol=atol, formulas=formulas)
     return solution
+
+
+def _tolerance(value: float, option: str) -> float:
+    if value < 0:
+        raise InputError(f"expected a tolerance ≥ 0, got {value:g}", option)
+    return value
 
 
 def _several(claims: Sequence[Any]) -> bool:

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import dlcalc
+from dlcalc.commands.conv_out import conv_spec as build_spec
 from dlcalc.core.conv import (
-    build_spec,
     common_mistakes,
-    conv_out,
     conv_output_size,
     count_transposed_positions,
     count_window_positions,
@@ -142,7 +142,7 @@ def test_transposed_examples():
 
 
 def test_solution_steps_and_checks_agree():
-    sol = conv_out(build_spec("32", "5", "4"), symbolic=True)
+    sol = dlcalc.conv_out("32", "5", "4", symbolic=True)
     assert sol.result["output_size"] == [7]
     assert sol.result["dropped"] == [3]
     assert "the last 3 input positions are never covered" in sol.steps[-1].note
@@ -151,7 +151,7 @@ def test_solution_steps_and_checks_agree():
 
 
 def test_ceil_mode_removal_is_explained():
-    sol = conv_out(build_spec("5", "2", None, "1", pool="max", ceil_mode=True), symbolic=True)
+    sol = dlcalc.conv_out("5", "2", None, "1", pool="max", ceil_mode=True, symbolic=True)
     assert sol.result["output_size"] == [3]
     assert any("3, not 4" in s.note for s in sol.steps)
     assert sol.all_checks_passed
@@ -163,14 +163,14 @@ def test_sympy_check_agrees(config):
     size, kernel, stride, left, right, dilation = config
     if dilation * (kernel - 1) + 1 > size + left + right:
         return
-    spec = build_spec(str(size), str(kernel), str(stride), f"{left},{right}", str(dilation))
-    assert conv_out(spec, symbolic=True).all_checks_passed
+    sol = dlcalc.conv_out(str(size), str(kernel), str(stride), f"{left},{right}", str(dilation), symbolic=True)
+    assert sol.all_checks_passed and [c.method for c in sol.checks] == ["brute force", "sympy"]
 
 
 def test_mistakes_name_stride_one():
     mistakes = common_mistakes(build_spec("32", "5", "4"))
-    assert mistakes[0].description == "what stride 1 gives"
-    assert mistakes[0].values == (28,)
+    assert mistakes[0].describe == "what stride 1 gives"
+    assert mistakes[0].value() == (28,)
 
 
 @pytest.mark.parametrize(

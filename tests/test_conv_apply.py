@@ -1,9 +1,8 @@
-"""conv-apply: the vectorised core against a plain loop written here, the seed's Q1.1, pooling, errors."""
+"""conv-apply: the numpy core against a plain loop written here, the seed's Q1.1, pooling, errors."""
 
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 from fractions import Fraction
 
 import numpy as np
@@ -14,29 +13,15 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from dlcalc.cli import app
-from dlcalc.core import conv_apply as conv_apply_module
-from dlcalc.core.conv_apply import build_apply_spec, conv_apply, output_values
-from dlcalc.core.conv_kernels import apply_kernel, apply_pool
+from dlcalc.commands.conv_apply import apply_problem as build_apply_spec
+from dlcalc.core.conv_apply import conv_apply, output_values
+from dlcalc.core.conv_apply.kernel import apply_kernel, apply_pool
 from dlcalc.errors import InputError
 
 runner = CliRunner()
 SEED_INPUT = "1 2 3 4; 5 6 7 8; 9 10 11 12; 13 14 15 16"
 SEED_KERNEL = "4 2; 5 1"
 SEED_CLAIM = "1 19 26; 19 99 92; 26 86 64"
-
-
-@contextmanager
-def core(name: str):
-    """Force the plain-Python core or the numpy core (both must agree with the definitions)."""
-    saved = conv_apply_module.PLAIN_WORK
-    conv_apply_module.PLAIN_WORK = 10**12 if name == "plain" else -1
-    try:
-        yield
-    finally:
-        conv_apply_module.PLAIN_WORK = saved
-
-
-CORES = pytest.mark.parametrize("core_name", ["plain", "numpy"])
 
 
 def text(matrix) -> str:
@@ -91,7 +76,7 @@ def loop_conv(x, w, stride, dilation, pads, mode="zeros", groups=1, bias=None):
 
 
 def test_seed_q1_1_worked_and_checked():
-    spec = build_apply_spec(input_text=SEED_INPUT, kernel_text=SEED_KERNEL, padding="1", stride="2")
+    spec = build_apply_spec(input=SEED_INPUT, kernel=SEED_KERNEL, padding="1", stride="2")
     sol = conv_apply(spec)
     assert sol.result["output"].tolist() == [[1, 13, 20], [19, 99, 92], [26, 86, 64]]
     cell = next(s for s in sol.steps if s.label == "O[0,1]")
@@ -121,7 +106,7 @@ def test_right_claim_passes_and_decimals_are_precision_aware():
 
 
 def test_flipped_kernel_claim_is_diagnosed():
-    spec = build_apply_spec(input_text=SEED_INPUT, kernel_text=SEED_KERNEL, padding="1", stride="2", flip=True)
+    spec = build_apply_spec(input=SEED_INPUT, kernel=SEED_KERNEL, padding="1", stride="2", flip=True)
     flipped = conv_apply(spec).result["output"].tolist()
     result = runner.invoke(app, ["conv-apply", "--input", SEED_INPUT, "--kernel", SEED_KERNEL, "--padding", "1",
                                  "--stride", "2", "--check", text(flipped)])
@@ -143,8 +128,8 @@ def test_flip_equals_hand_rotated_kernel():
     x = rng.integers(-5, 6, (6, 7)).tolist()
     w = rng.integers(-3, 4, (3, 2)).tolist()
     rotated = [row[::-1] for row in w[::-1]]
-    flipped = conv_apply(build_apply_spec(input_text=text(x), kernel_text=text(w), flip=True))
-    by_hand = conv_apply(build_apply_spec(input_text=text(x), kernel_text=text(rotated)))
+    flipped = conv_apply(build_apply_spec(input=text(x), kernel=text(w), flip=True))
+    by_hand = conv_apply(build_apply_spec(input=text(x), kernel=text(rotated)))
     assert flipped.result["output"].tolist() == by_hand.result["output"].tolist()
 
 
@@ -174,36 +159,30 @@ def problems(draw):
     return x, w, stride, dil, pads, mode, groups, bias
 
 
-@CORES
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems())
-def test_core_equals_the_loop_over_the_definition(core_name, problem):
+def test_core_equals_the_loop_over_the_definition(problem):
     x, w, stride, dil, pads, mode, groups, bias = problem
-    spec = build_apply_spec(input_text=json.dumps(x), kernel_text=json.dumps(w),
+    spec = build_apply_spec(input=json.dumps(x), kernel=json.dumps(w),
                             padding="x".join(f"{a},{b}" for a, b in pads), stride=f"{stride[0]}x{stride[1]}",
                             dilation=f"{dil[0]}x{dil[1]}", pad_mode=mode, groups=groups,
                             bias=",".join(map(str, bias)) if bias else None)
     expected = loop_conv(x, w, stride, dil, pads, mode, groups, bias)
-    with core(core_name):
-        sol = conv_apply(spec)
+    sol = conv_apply(spec)
     assert sol.result["output"].tolist() == expected
     assert sol.all_checks_passed
 
 
-@CORES
-def test_fractions_are_exact(core_name):
-    with core(core_name):
-        sol = conv_apply(build_apply_spec(input_text="1/3 1/2; 2 1/7", kernel_text="3/4 1/5"))
+def test_fractions_are_exact():
+    sol = conv_apply(build_apply_spec(input="1/3 1/2; 2 1/7", kernel="3/4 1/5"))
     x = [[Fraction(1, 3), Fraction(1, 2)], [Fraction(2), Fraction(1, 7)]]
     expected = [[x[0][0] * Fraction(3, 4) + x[0][1] * Fraction(1, 5)], [x[1][0] * Fraction(3, 4) + x[1][1] / 5]]
     assert sol.result["output"].tolist() == expected
 
 
-@CORES
-def test_big_integers_stay_exact(core_name):
+def test_big_integers_stay_exact():
     big = 3**60
-    with core(core_name):
-        sol = conv_apply(build_apply_spec(input_text=f"{big} {big}; 1 1", kernel_text=f"{big} 1"))
+    sol = conv_apply(build_apply_spec(input=f"{big} {big}; 1 1", kernel=f"{big} 1"))
     assert sol.result["output"].tolist() == [[big * big + big], [big + 1]]
 
 
@@ -233,19 +212,17 @@ def loop_pool(x, kind, k, s, p, ceil, include_pad=True):
     return rows
 
 
-@CORES
 @settings(max_examples=150, deadline=None)
 @given(st.integers(1, 9), st.integers(1, 9), st.integers(1, 4), st.integers(1, 3), st.integers(0, 2),
        st.booleans(), st.booleans(), st.sampled_from(["max", "avg"]), st.integers(0, 10**6))
-def test_pooling_equals_the_definition(core_name, h, wd, k, s, p, ceil, include_pad, kind, seed):
+def test_pooling_equals_the_definition(h, wd, k, s, p, ceil, include_pad, kind, seed):
     if p > k // 2 or k > min(h, wd) + 2 * p:
         return
     x = np.random.default_rng(seed).integers(-20, 20, (h, wd)).tolist()
-    spec = build_apply_spec(input_text=text(x), kernel_text=None, pool=kind, kernel_size=str(k), stride=str(s),
+    spec = build_apply_spec(input=text(x), kernel=None, pool=kind, kernel_size=str(k), stride=str(s),
                             padding=str(p), ceil_mode=ceil, count_include_pad=include_pad)
     expected = loop_pool(x, kind, k, s, p, ceil, include_pad)
-    with core(core_name):
-        got = conv_apply(spec).result["output"].tolist()
+    got = conv_apply(spec).result["output"].tolist()
     assert got == [[v.numerator if isinstance(v, Fraction) and v.denominator == 1 else v for v in r]
                    for r in expected]
 
@@ -260,28 +237,26 @@ def test_max_pool_names_the_winner():
 
 def test_avg_pool_ceil_mode_divides_by_the_part_inside():
     # 5 wide, window 2, stride 2, ceil: the last window holds one column; PyTorch divides by 1 there
-    spec = build_apply_spec(input_text="1 2 3 4 5", kernel_text=None, pool="avg", kernel_size="1x2",
+    spec = build_apply_spec(input="1 2 3 4 5", kernel=None, pool="avg", kernel_size="1x2",
                             ceil_mode=True)
     assert conv_apply(spec).result["output"].tolist() == [[Fraction(3, 2), Fraction(7, 2), 5]]
 
 
-@CORES
-def test_float_input_matches_loop_closely(core_name):
+def test_float_input_matches_loop_closely():
     rng = np.random.default_rng(3)
     x, w = rng.standard_normal((9, 8)), rng.standard_normal((3, 3))
-    spec = build_apply_spec(input_text=text(x.tolist()), kernel_text=text(w.tolist()), padding="1")
-    with core(core_name):
-        got = np.array(conv_apply(spec).result["output"].tolist())
+    spec = build_apply_spec(input=text(x.tolist()), kernel=text(w.tolist()), padding="1")
+    got = np.array(conv_apply(spec).result["output"].tolist())
     expected = np.array(loop_conv([x.tolist()], [[w.tolist()]], (1, 1), (1, 1), ((1, 1), (1, 1)))[0])
     assert np.allclose(got, expected, rtol=1e-12, atol=1e-12)
 
 
 def test_cell_and_steps_limit_what_is_written():
-    sol = conv_apply(build_apply_spec(input_text=SEED_INPUT, kernel_text=SEED_KERNEL, padding="1", stride="2"),
+    sol = conv_apply(build_apply_spec(input=SEED_INPUT, kernel=SEED_KERNEL, padding="1", stride="2"),
                      cell=(2, 1))
     assert [s.label for s in sol.steps if s.label.startswith("O[")] == ["O[2,1]"]
     big = np.arange(100 * 100).reshape(100, 100)
-    sol = conv_apply(build_apply_spec(input_text=text(big.tolist()), kernel_text="1 1; 1 1"))
+    sol = conv_apply(build_apply_spec(input=text(big.tolist()), kernel="1 1; 1 1"))
     shown = [s for s in sol.steps if s.label.startswith("O[")]
     assert len(shown) == 6
     assert sol.steps[-1].label.startswith("… 9,795 more cells")
@@ -299,13 +274,11 @@ def test_512_input_renders_quickly(tmp_path):
     assert len(result.stdout.splitlines()) < 80
 
 
-def test_both_cores_directly():
-    spec = build_apply_spec(input_text=SEED_INPUT, kernel_text=SEED_KERNEL, padding="1", stride="2")
+def test_the_core_directly():
+    spec = build_apply_spec(input=SEED_INPUT, kernel=SEED_KERNEL, padding="1", stride="2")
     assert apply_kernel(spec).tolist() == [[[1, 13, 20], [19, 99, 92], [26, 86, 64]]]
-    assert conv_apply_module.plain_kernel(spec) == [[[1, 13, 20], [19, 99, 92], [26, 86, 64]]]
-    pool = build_apply_spec(input_text=SEED_INPUT, kernel_text=None, pool="max", kernel_size="2")
+    pool = build_apply_spec(input=SEED_INPUT, kernel=None, pool="max", kernel_size="2")
     assert apply_pool(pool).tolist() == [[[6, 8], [14, 16]]]
-    assert conv_apply_module.plain_pool(pool) == [[[6, 8], [14, 16]]]
     stored, value = output_values(spec)
     assert value(0, 1, 1) == 99
 
@@ -338,7 +311,7 @@ def test_memory_limit_is_refused_before_allocating(tmp_path, monkeypatch):
     np.save(tmp_path / "x.npy", np.zeros((300, 300)))
     monkeypatch.setenv("DLCALC_MAX_BYTES", "100000")
     with pytest.raises(InputError, match="DLCALC_MAX_BYTES"):
-        build_apply_spec(input_text=f"@{tmp_path / 'x.npy'}", kernel_text="1")
+        build_apply_spec(input=f"@{tmp_path / 'x.npy'}", kernel="1")
 
 
 @pytest.mark.parametrize("mode", ["--json", "--latex", "--markdown"])
@@ -368,14 +341,13 @@ def test_depthwise_convolution_keeps_channels_apart():
 
 
 @pytest.mark.parametrize("mode", ["zeros", "reflect", "replicate", "circular"])
-def test_direct_check_with_and_without_a_padded_copy(mode, tmp_path):
-    """Text input is checked by mapping padded positions back by definition; a .npy input by a
-    numpy.pad copy. Both read the same windows."""
+def test_text_and_npy_inputs_give_the_same_worked_solution(mode, tmp_path):
+    """The same numbers typed as text or read from a .npy file: the same windows, sums and output."""
     x = np.random.default_rng(5).integers(-9, 10, (7, 6))
     np.save(tmp_path / "x.npy", x)
-    options = {"kernel_text": "1 2 0; -1 3 1", "padding": "2x3", "pad_mode": mode, "stride": "2"}
-    mapped = conv_apply(build_apply_spec(input_text=text(x.tolist()), **options))
-    copied = conv_apply(build_apply_spec(input_text=f"@{tmp_path / 'x.npy'}", **options))
+    options = {"kernel": "1 2 0; -1 3 1", "padding": "2x3", "pad_mode": mode, "stride": "2"}
+    mapped = conv_apply(build_apply_spec(input=text(x.tolist()), **options))
+    copied = conv_apply(build_apply_spec(input=f"@{tmp_path / 'x.npy'}", **options))
     assert mapped.all_checks_passed and copied.all_checks_passed
     assert [s.substituted for s in mapped.steps] == [s.substituted for s in copied.steps]
     assert mapped.result["output"].tolist() == copied.result["output"].tolist()
@@ -386,25 +358,19 @@ def test_direct_check_with_and_without_a_padded_copy(mode, tmp_path):
     ("0.5 1", "1/2 1/4", [[0.5]]),            # and the reverse
     ("3 1/3", "0.25", [[0.75, 1 / 12]]),
 ])
-@CORES
-def test_exact_input_with_float_kernel_is_computed_in_floats(core_name, x, w, expected):
-    with core(core_name):
-        sol = conv_apply(build_apply_spec(input_text=x, kernel_text=w))
+def test_exact_input_with_float_kernel_is_computed_in_floats(x, w, expected):
+    sol = conv_apply(build_apply_spec(input=x, kernel=w))
     assert np.allclose(sol.result["output"].tolist(), expected, rtol=1e-15, atol=0)
     assert sol.all_checks_passed
 
 
-def test_small_text_input_never_imports_numpy():
-    """Start-up: numpy's import alone is as long as the whole of a small conv-apply."""
+def test_reflect_padding_in_a_real_process():
     import subprocess
     import sys
 
-    code = ("import sys; from dlcalc.cli import main; sys.argv = ['dlcalc', 'conv-apply', '--input', '1 2; 3 4', "
-            "'--kernel', '1 0; 0 1', '--padding', '1', '--pad-mode', 'reflect', '--json'];\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "print('numpy' in sys.modules, file=sys.stderr)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    assert done.stderr.strip().splitlines()[-1] == "False", done.stderr
+    done = subprocess.run([sys.executable, "-m", "dlcalc", "conv-apply", "--input", "1 2; 3 4", "--kernel", "1 0; 0 1",
+                           "--padding", "1", "--pad-mode", "reflect", "--json"], capture_output=True, text=True,
+                          check=False)
     # reflect-padded: rows 4 3 4 3 / 2 1 2 1 / 4 3 4 3 / 2 1 2 1, so every diagonal pair sums to 5
     assert json.loads(done.stdout)["result"]["output"] == [[5, 5, 5], [5, 5, 5], [5, 5, 5]]
 
@@ -415,11 +381,9 @@ def test_small_text_input_never_imports_numpy():
     (["--input", "1e308 1e308; 1 1", "--pool", "avg", "--kernel-size", "1x2", "--stride", "1"], "O[0,0]"),
     (["--input", "[[[1, 1], [1, 1]], [[1e308, 1e308], [1, 1]]]", "--kernel", "1 1", "--groups", "2"], "O[1,0,0]"),
 ])
-@CORES
-def test_an_overflowing_output_is_refused_naming_the_cell(core_name, args, cell):
+def test_an_overflowing_output_is_refused_naming_the_cell(args, cell):
     """NaN and infinity never appear unnamed: an output beyond float64 is an input error, exit 2."""
-    with core(core_name):
-        result = runner.invoke(app, ["conv-apply", *args, "--json"])
+    result = runner.invoke(app, ["conv-apply", *args, "--json"])
     assert_bad_input(result, f"the output overflows float64 at {cell}")
 
 
@@ -437,7 +401,7 @@ def test_an_overflow_from_a_npy_input_prints_no_numpy_warning(tmp_path):
 
 
 def test_cancelling_huge_terms_are_not_an_overflow():
-    sol = conv_apply(build_apply_spec(input_text="1e308 1e308", kernel_text="1 -1"))
+    sol = conv_apply(build_apply_spec(input="1e308 1e308", kernel="1 -1"))
     assert sol.result["output"].tolist() == [[0.0]]
 
 

@@ -43,7 +43,7 @@ def refused_or_parsed(function, *args, **kwargs) -> None:
 @CASES
 @given(adversarial("0123456789 ,;[]-+./eE\n@x"))
 def test_matrices(text):
-    from dlcalc.parse import parse_array
+    from dlcalc.parse.matrices import parse_array
 
     refused_or_parsed(parse_array, text, "--input")
 
@@ -51,7 +51,8 @@ def test_matrices(text):
 @CASES
 @given(adversarial("0123456789xX×,* -+./"))
 def test_shapes_and_numbers(text):
-    from dlcalc.parse import parse_number, parse_shape
+    from dlcalc.parse.numbers import parse_number
+    from dlcalc.parse.shapes import parse_shape
 
     refused_or_parsed(parse_shape, text, "--size")
     refused_or_parsed(parse_number, text, "--x")
@@ -60,7 +61,7 @@ def test_shapes_and_numbers(text):
 @CASES
 @given(adversarial("0123456789.+-−*/^()x×,[] e"))
 def test_claims(text):
-    from dlcalc.verify import parse_claim_array, parse_claim_values
+    from dlcalc.parse.claims import parse_claim_array, parse_claim_values
 
     refused_or_parsed(parse_claim_values, text)
     refused_or_parsed(parse_claim_array, text)
@@ -69,7 +70,7 @@ def test_claims(text):
 @CASES
 @given(adversarial("convfcreluxpoolresidual()|,=0123456789 ->#\nbnlstm"))
 def test_layer_specs(text):
-    from dlcalc.core.netspec import parse_network
+    from dlcalc.parse.layers import parse_network
 
     refused_or_parsed(parse_network, text)
 
@@ -77,15 +78,15 @@ def test_layer_specs(text):
 @FEWER
 @given(adversarial("convfcreluxpoolresidual()|,=0123456789 ->bnlstmflatten"))
 def test_layer_specs_through_params(text):
-    from dlcalc.core.params import params_request
+    import dlcalc
 
-    refused_or_parsed(params_request, layers=text, input_size="16x16", symbolic=False)
+    refused_or_parsed(dlcalc.params, layers=text, input="16x16")
 
 
 @CASES
 @given(adversarial("dhcgiofx_nextprev=*+-/()^⊙σtanhsigma\\δ{}t1 2."))
 def test_formulas(text):
-    from dlcalc.symbolic.formula import parse_formula
+    from dlcalc.parse.formula import parse_formula
 
     refused_or_parsed(parse_formula, text)
 
@@ -93,7 +94,7 @@ def test_formulas(text):
 @CASES
 @given(adversarial("normaluniformlaplace()*+,.0123456789- "))
 def test_distributions(text):
-    from dlcalc.core.gan import parse_density
+    from dlcalc.parse.distributions import parse_density
 
     refused_or_parsed(parse_density, text, "--p-data")
 
@@ -101,7 +102,7 @@ def test_distributions(text):
 @FEWER
 @given(adversarial('[]="\nacommandsizekernelclaim.0123456789 -#', 120))
 def test_toml_sheets(tmp_path_factory, text):
-    from dlcalc.core.sheets import check_sheets
+    from dlcalc.sheets import check_sheets
 
     path = tmp_path_factory.mktemp("sheet") / "s.toml"
     path.write_text(text, encoding="utf-8")
@@ -123,7 +124,7 @@ batch_objects = st.fixed_dictionaries(
 @FEWER
 @given(st.one_of(batch_objects.map(json.dumps), adversarial('{}[]":,0123456789 command args claim', 100)))
 def test_batch_lines(line):
-    from dlcalc.core.sheets import batch_line
+    from dlcalc.sheets import batch_line
 
     out = batch_line(line, 1)
     assert isinstance(out, dict)

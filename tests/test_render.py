@@ -54,8 +54,8 @@ def solution() -> Solution:
     sol.result["output_size"] = 7
     sol.result["output"] = [[1, 19], [26, 64]]
     sol.answer = "output size 7 (the stride drops 3 columns)"
-    sol.check("brute force", "sliding window", True, "7 window positions: 0, 4, …, 24 ≤ 32 − 5")
-    sol.check("exact arithmetic", "fractions", False, "27/4 is not an integer")
+    sol.add_check("brute force", "sliding window", True, "7 window positions: 0, 4, …, 24 ≤ 32 − 5")
+    sol.add_check("exact arithmetic", "fractions", False, "27/4 is not an integer")
     sol.verdict = Verdict(
         claimed=28,
         correct=7,
@@ -443,7 +443,7 @@ def _tricky_solution() -> Solution:
     sol.step("Flag", value=True)
     sol.result = {"weird key_%": [[1, 2]], "nan": math.nan}
     sol.answer = "≈ 0.12 — done ✓"
-    sol.check("sympy", "exact: σ'(x) = σ(1−σ)", True, "matches to 1e-12 < tol")
+    sol.add_check("sympy", "exact: σ'(x) = σ(1−σ)", True, "matches to 1e-12 < tol")
     sol.verdict = Verdict(claimed=[[1, 2], [3, 4]], correct=[[1, 2], [3, 5]], passed=False,
                           details=["cell (1,1): 4 ≠ 5"], diagnosis="off by one ⇒ wrong")
     return sol
@@ -476,7 +476,7 @@ def test_latex_tricky_content_is_ascii_and_compiles(tmp_path: Path) -> None:
     assert fragment.isascii()
     empty = solution_to_latex(Solution(command="c", title="empty"))
     only_checks = Solution(command="c", title="checks only")
-    only_checks.check("a", "b", True)
+    only_checks.add_check("a", "b", True)
     markdown_math = re.findall(r"\$([^$]+)\$", to_markdown(_tricky_solution()).replace("\\$", ""))
     inline = "\n\n".join(f"${m}$" for m in markdown_math if "\\" in m)
     _compile(tmp_path, fragment + empty + solution_to_latex(only_checks) + inline + "\n")

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dlcalc.errors import InputError
-from dlcalc.verify import Mistake, check_claim, claim_matches, parse_claim_number, parse_claim_values
+from dlcalc.parse.claims import parse_claim_number, parse_claim_values
+from dlcalc.verify import check_claim, claim_matches, mistake
 
 
 def test_integers_compare_exactly():
@@ -75,7 +76,7 @@ def test_shapes_broadcast_and_name_the_wrong_axis():
 
 
 def test_diagnosis_names_the_mistake():
-    mistakes = [Mistake("what stride 1 gives", (28,), "with stride 4")]
+    mistakes = [mistake("what stride 1 gives", (28,), "with stride 4")]
     verdict = check_claim("28", [7], mistakes=mistakes)
     assert verdict.diagnosis == "28 is what stride 1 gives; with stride 4 the answer is 7"
     assert check_claim("29", [7], mistakes=mistakes).diagnosis is None

@@ -3,7 +3,7 @@ element worked out."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import click
 import typer
@@ -24,6 +24,9 @@ from dlcalc.commands import (
 )
 from dlcalc.errors import InputError
 from dlcalc.solution import Solution
+
+if TYPE_CHECKING:
+    from dlcalc.core.conv_apply import ApplySpec
 
 app = command_app()
 
@@ -63,13 +66,30 @@ def conv_apply(input: Any, kernel: Any = None, *, padding: Any = 0, stride: Any 
         >>> sol.check("6 8; 12 15").passed
         False
     """
+    from dlcalc.core.conv_apply import conv_apply as worked
+    from dlcalc.parse.numbers import as_int
+    from dlcalc.verify import apply_claims
+
+    spec = apply_problem(input, kernel, padding=padding, stride=stride, dilation=dilation, bias=bias, flip=flip,
+                         pad_mode=pad_mode, groups=groups, pool=pool, kernel_size=kernel_size, ceil_mode=ceil_mode,
+                         count_include_pad=count_include_pad, convention=convention, stdin=stdin)
+    count = as_int(steps, "--steps") if steps is not None else None
+    if count is not None and count < 0:
+        raise InputError(f"expected a number of cells ≥ 0, got {count}", "--steps")
+    sol = worked(spec, cell=_cell(cell) if cell is not None else None, steps=count)
+    return apply_claims(sol, check, rtol=rtol, atol=atol)
+
+
+def apply_problem(input: Any, kernel: Any = None, *, padding: Any = 0, stride: Any = None, dilation: Any = 1,
+                  bias: Any = None, flip: bool = False, pad_mode: str = "zeros", groups: int | str = 1,
+                  pool: str | None = None, kernel_size: Any = None, ceil_mode: bool = False,
+                  count_include_pad: bool = True, convention: str = "torch", stdin: Any = None) -> ApplySpec:
+    """The validated problem of a conv-apply run, from typed values or the command line's text."""
     from dlcalc.commands import choice
     from dlcalc.core.conv_apply import apply_spec
-    from dlcalc.core.conv_apply import conv_apply as worked
     from dlcalc.parse.matrices import as_array, as_number_list
     from dlcalc.parse.numbers import as_int
     from dlcalc.parse.shapes import as_padding, per_axis
-    from dlcalc.verify import apply_claims
 
     choice(pad_mode, ("zeros", "reflect", "replicate", "circular"), "--pad-mode")
     choice(pool, ("max", "avg"), "--pool")
@@ -80,19 +100,15 @@ def conv_apply(input: Any, kernel: Any = None, *, padding: Any = 0, stride: Any 
         raise InputError("only one of --input and --kernel can be read from stdin", "--kernel")
     axes = "2 axes"
     mode, pads = as_padding(padding, 2, axes)
-    spec = apply_spec(
-        as_array(input, "--input", stdin=stdin), as_array(kernel, "--kernel", stdin=stdin) if kernel is not None else None,
-        bias=as_number_list(bias, "--bias") if bias is not None else None,
+    x = as_array(input, "--input", stdin=stdin)
+    w = as_array(kernel, "--kernel", stdin=stdin) if kernel is not None else None
+    return apply_spec(
+        x, w, bias=as_number_list(bias, "--bias") if bias is not None else None,
         stride=per_axis(stride, 2, "--stride", axes) if stride is not None else None,
         dilation=per_axis(dilation, 2, "--dilation", axes), padding=mode, pads=pads, pad_mode=pad_mode,
         groups=as_int(groups, "--groups", minimum=1), flip=flip, pool=pool,
         kernel_size=per_axis(kernel_size, 2, "--kernel-size", axes) if kernel_size is not None else None,
         ceil_mode=ceil_mode, count_include_pad=count_include_pad, convention=convention)
-    count = as_int(steps, "--steps") if steps is not None else None
-    if count is not None and count < 0:
-        raise InputError(f"expected a number of cells ≥ 0, got {count}", "--steps")
-    sol = worked(spec, cell=_cell(cell) if cell is not None else None, steps=count)
-    return apply_claims(sol, check, rtol=rtol, atol=atol)
 
 
 def _cell(value: Any) -> tuple[int, ...]:

@@ -3,7 +3,7 @@ or pooling layer."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import click
 import typer
@@ -25,6 +25,9 @@ from dlcalc.commands import (
 )
 from dlcalc.errors import InputError
 from dlcalc.solution import Solution
+
+if TYPE_CHECKING:
+    from dlcalc.core.conv import ConvSpec
 
 app = command_app()
 
@@ -64,8 +67,7 @@ def conv_out(size: Value | None = None, kernel: Value | None = None, stride: Val
         '28x28 is what stride 1 gives; with stride 4 the answer is 7×7'
     """
     from dlcalc.commands import choice
-    from dlcalc.core.conv import conv_out as worked, layer
-    from dlcalc.parse.shapes import as_padding, as_shape, per_axis, shape_text
+    from dlcalc.core.conv import conv_out as worked
     from dlcalc.verify import apply_claims
 
     choice(convention, ("torch", "tf"), "--convention")
@@ -83,21 +85,31 @@ def conv_out(size: Value | None = None, kernel: Value | None = None, stride: Val
         raise InputError("is required (the input size, e.g. 32 or 32x32)", "--size")
     if kernel is None:
         raise InputError("is required (the kernel size, e.g. 5 or 3x3)", "--kernel")
-    sizes = as_shape(size, "--size")
-    n, size_text = len(sizes), shape_text(size)
-    mode, pads = as_padding(padding, n, size_text)
-    spec = layer(sizes, per_axis(kernel, n, "--kernel", size_text),
-                 per_axis(stride, n, "--stride", size_text) if stride is not None else None, mode,
-                 per_axis(dilation, n, "--dilation", size_text), pads=pads, convention=convention,
-                 transposed=transposed, output_padding=per_axis(output_padding, n, "--output-padding", size_text,
-                                                                minimum=0),
-                 pool=pool, ceil_mode=ceil_mode)
+    spec = conv_spec(size, kernel, stride, padding, dilation, convention=convention, transposed=transposed,
+                     output_padding=output_padding, pool=pool, ceil_mode=ceil_mode)
     sol = worked(spec)
     if symbolic:
         from dlcalc.symbolic.conv import check as sympy_check
 
         sympy_check(sol, spec)
     return apply_claims(sol, check, rtol=rtol, atol=atol)
+
+
+def conv_spec(size: Value, kernel: Value, stride: Value | None = None, padding: Any = 0, dilation: Value = 1, *,
+              convention: str = "torch", transposed: bool = False, output_padding: Value = 0, pool: str | None = None,
+              ceil_mode: bool = False) -> ConvSpec:
+    """The validated layer of a conv-out problem, from typed values or the command line's text."""
+    from dlcalc.core.conv import layer
+    from dlcalc.parse.shapes import as_padding, as_shape, per_axis, shape_text
+
+    sizes = as_shape(size, "--size")
+    n, size_text = len(sizes), shape_text(size)
+    mode, pads = as_padding(padding, n, size_text)
+    return layer(sizes, per_axis(kernel, n, "--kernel", size_text),
+                 per_axis(stride, n, "--stride", size_text) if stride is not None else None, mode,
+                 per_axis(dilation, n, "--dilation", size_text), pads=pads, convention=convention,
+                 transposed=transposed, output_padding=per_axis(output_padding, n, "--output-padding", size_text,
+                                                                minimum=0), pool=pool, ceil_mode=ceil_mode)
 
 
 def _solve(size: Any, kernel: Any, stride: Any, padding: Any, dilation: Any, transposed: bool, output_padding: Any,

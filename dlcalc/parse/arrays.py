@@ -18,12 +18,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from fractions import Fraction
 
 from dlcalc.errors import InputError
 from dlcalc.parse.numbers import MAX_NUMBER_CHARS, Number, to_number
 from dlcalc.parse.text import at, excerpt, quote, too_many
 
-Array = int | float | list
+Array = int | Fraction | float | list
 """A parsed array: a bare number, or rectangular nested lists of numbers."""
 
 MAX_DEPTH = 6
@@ -399,7 +400,7 @@ class _BracketParser:
         self.count += len(values)
         if self.count > self.max_elements:
             raise too_many(self.max_elements, self.option)
-        self.add(list(values), ())
+        self.add(list[Array](values), ())
         if trailing:
             top.state = 1
 

@@ -152,7 +152,9 @@ class _Expression:
             return base
         self._next()
         power = self._factor()
-        if not isinstance(power, int) and not (isinstance(power, Fraction) and power.denominator == 1):
+        if isinstance(power, Fraction) and power.denominator == 1:
+            power = power.numerator
+        if not isinstance(power, int):
             raise InputError(f"only whole-number powers are allowed in {self.text!r}", self.option)
         if abs(power) > 64 or (base == 0 and power < 0):
             raise InputError(f"power out of range in {self.text!r}", self.option)

@@ -8,7 +8,6 @@ Modes:
 - ``"rich"``: tables and colour for a terminal (:func:`dlcalc.render.table.print_rich`);
 - ``"text"``: plain text, no ANSI codes (:func:`dlcalc.render.text.to_text`);
 - ``"json"``: exactly one JSON object (:func:`dlcalc.render.json.to_json`);
-- ``"html"``: an HTML fragment (:func:`dlcalc.render.html.to_html`);
 - ``"latex"``: an ``align*`` fragment for a document with amsmath and amssymb
   (:func:`dlcalc.render.latex.to_latex`);
 - ``"markdown"``: Markdown with ``$...$`` math (:func:`dlcalc.render.markdown.to_markdown`);
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = ["MODES", "STRING_MODES", "render", "render_to_string", "resolve_mode"]
 
-STRING_MODES: tuple[str, ...] = ("json", "latex", "markdown", "text", "html")
+STRING_MODES: tuple[str, ...] = ("json", "latex", "markdown", "text")
 MODES: tuple[str, ...] = ("auto", "rich", *STRING_MODES)
 
 
@@ -82,10 +81,6 @@ def render_to_string(solution: Solution, mode: str) -> str:
         from dlcalc.render.markdown import to_markdown
 
         return to_markdown(solution)
-    if mode == "html":
-        from dlcalc.render.html import to_html
-
-        return to_html(solution)
     raise ValueError(f"render_to_string: mode must be one of {', '.join(STRING_MODES)}, not {mode!r}")
 
 

@@ -6,6 +6,8 @@ import json
 import math
 from typing import TYPE_CHECKING, Any
 
+from dlcalc.solution import jsonable
+
 if TYPE_CHECKING:
     from dlcalc.solution import Solution
 
@@ -13,8 +15,13 @@ __all__ = ["dumps", "sanitize", "to_json"]
 
 
 def sanitize(value: Any) -> Any:
-    """Make a JSON value strictly JSON: a non-finite float becomes the string ``"nan"``, ``"inf"`` or
-    ``"-inf"`` (JSON has no NaN or Infinity). Finite floats are kept, so they keep full precision."""
+    """Make a value strictly JSON: :func:`dlcalc.solution.jsonable` (fractions, tuples, numpy values), and a
+    non-finite float becomes the string ``"nan"``, ``"inf"`` or ``"-inf"`` (JSON has no NaN or Infinity).
+    Finite floats are kept, so they keep full precision."""
+    return _finite(jsonable(value))
+
+
+def _finite(value: Any) -> Any:
     if isinstance(value, float):
         if math.isnan(value):
             return "nan"
@@ -22,9 +29,9 @@ def sanitize(value: Any) -> Any:
             return "inf" if value > 0 else "-inf"
         return value
     if isinstance(value, dict):
-        return {k: sanitize(v) for k, v in value.items()}
+        return {k: _finite(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [sanitize(v) for v in value]
+        return [_finite(v) for v in value]
     return value
 
 

@@ -38,6 +38,7 @@ def _key_value(key: str, value: Any, style: str = "", indent: int = 0) -> Text:
 
 def _summary_table(solution: Solution) -> Table:
     summary = solution.table
+    assert summary is not None
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
     for c, column in enumerate(summary.columns):
         table.add_column(column, justify="right" if c in summary.right else "left", overflow="fold")

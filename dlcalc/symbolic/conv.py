@@ -77,13 +77,13 @@ def solve_axis(unknown: str, target: int, known: dict[str, int], transposed: boo
         stride = S.subs(subs)
         conditions = [stride * (target - 1) <= numerator, numerator <= stride * target - 1,
                       numerator >= 0, symbol >= _LOWER[unknown]]
-    region = sp.reduce_inequalities(conditions, [symbol]) if not transposed else None
     if transposed:
         roots = sp.solve(conditions[0], symbol)
         values = [int(r) for r in roots if r.is_integer and r >= _LOWER[unknown]]
         if not roots and sp.simplify(conditions[0].lhs - conditions[0].rhs) == 0:
             return [], _LOWER[unknown]
         return values, None
+    region = sp.reduce_inequalities(conditions, [symbol])
     if region is sp.false:
         return [], None
     interval = region.as_set() if hasattr(region, "as_set") else region

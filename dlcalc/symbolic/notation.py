@@ -172,7 +172,7 @@ class _Printer:
 
 def _as_expr(expr: object) -> sp.Expr:
     if isinstance(expr, sp.Basic):
-        return expr  # type: ignore[return-value]
+        return expr
     if isinstance(expr, int):
         return sp.Integer(expr)
     raise TypeError(f"expected a sympy expression, got {type(expr).__name__}")

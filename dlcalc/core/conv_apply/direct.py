@@ -15,6 +15,9 @@ from typing import Any
 from dlcalc.core.conv_apply.numbers import tidy
 from dlcalc.core.conv_apply.spec import ApplySpec
 
+Term = tuple[tuple[int, int, int], Any, tuple[int, ...] | None, Any]
+"""One term of a cell's window: (input index, input value, kernel index, kernel value)."""
+
 
 class Direct:
     """The input read one window at a time in plain Python numbers: the worked sum of any cell,
@@ -67,11 +70,11 @@ class Direct:
             return 0
         return x.value(self.data[c][i][j] if self.data is not None else x.array[c, i, j])
 
-    def window(self, o: int, i: int, j: int) -> list[tuple[tuple[int, int, int], Any, tuple, Any]]:
+    def window(self, o: int, i: int, j: int) -> list[Term]:
         """The terms of cell (o, i, j): (input index, input value, kernel index, kernel value)."""
         spec = self.spec
         (sh, sw), (dh, dw), (kh, kw) = spec.stride, spec.dilation, spec.kernel_size
-        terms = []
+        terms: list[Term] = []
         if spec.pool:
             for a in range(kh):
                 for b in range(kw):
@@ -101,13 +104,13 @@ class Direct:
                     continue
                 if best is None or value > best[1]:
                     best = (index, value)
+            assert best is not None  # a window never lies wholly in the padding (at most half of it pads)
             return best[1], terms, best[0]
         if spec.pool == "avg":
             inside = [t for t in terms if t[1] is not None]
             counted = inside if spec.count_include_pad else [t for t in inside if self.real(t[0][1], t[0][2])]
-            total = sum((t[1] for t in inside), start=0)
-            divisor = len(counted)
-            return divide(total, divisor, spec.x.exact), terms, divisor
+            window_sum = sum((t[1] for t in inside), start=0)
+            return divide(window_sum, len(counted), spec.x.exact), terms, len(counted)
         total: Any = 0
         for _, xv, _, wv in terms:
             total = total + xv * wv

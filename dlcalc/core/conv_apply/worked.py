@@ -229,8 +229,8 @@ def conv_apply(spec: ApplySpec, *, cell: tuple[int, ...] | None = None, steps: i
         every = ((o, i, j) for o in range(spec.out_channels) for i in range(ho) for j in range(wo))
         chosen = list(itertools.islice(every, min(limit, MAX_CELLS_WRITTEN)))
     for o, i, j in chosen:
-        formula, numbers, cell_value, note = cell_step(spec, direct, o, i, j)
-        sol.step(f"O[{_index(o, i, j, spec.channels)}]", formula, numbers, cell_value, note=note)
+        formula, sums, cell_value, note = cell_step(spec, direct, o, i, j)
+        sol.step(f"O[{_index(o, i, j, spec.channels)}]", formula, sums, cell_value, note=note)
     if cell is None and len(chosen) < total_cells:
         sol.step(f"… {total_cells - len(chosen):,} more cells", value=None,
                  note="computed the same way; --cell i,j shows any one, --steps N shows the first N")

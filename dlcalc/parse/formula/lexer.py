@@ -303,8 +303,9 @@ class Lexer:
         canonical = self.canonical(delta, word, hat, subs)
         if canonical is None:
             raw = text[start:i]
-            close = difflib.get_close_matches(self.guess(delta, word.lower(), hat, subs), CANDIDATES, n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else "the names are " + ", ".join(ORDER)
+            matches = difflib.get_close_matches(self.guess(delta, word.lower(), hat, subs), CANDIDATES, n=1,
+                                                cutoff=0.6)
+            hint = f"did you mean '{matches[0]}'?" if matches else "the names are " + ", ".join(ORDER)
             raise self.error(f"unknown name {show(raw)} at column {start + 1}; {hint}")
         self.add("name", start, i, canonical)
         return i

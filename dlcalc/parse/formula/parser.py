@@ -147,7 +147,7 @@ class _Parser:
     def atom(self) -> sp.Expr:
         tok = self.take()
         if tok.kind == "num":
-            return tok.value  # type: ignore[return-value]
+            return tok.value
         if tok.kind == "name":
             name = str(tok.value)
             if self.peek().kind == "(":
