@@ -224,8 +224,8 @@ def _judge_one(table: ClaimTable, name: str | None, value: Any, rtol: float | No
     text = claim_text(value).strip()
     if name is None:
         named = _NAMED.fullmatch(text)
-        if named and _is_name(table, named.group(1)):
-            name, text = named.group(1), named.group(2).strip()
+        if named and (_is_name(table, named.group(1)) or re.fullmatch(r"[A-Za-z_]\w*", named.group(1))):
+            name, text = named.group(1), named.group(2).strip()  # an unknown plain name is reported as such
     if name is None:
         if table.default is None:
             raise InputError(table.unnamed, option)
