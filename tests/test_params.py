@@ -10,9 +10,10 @@ import pytest
 from helpers import assert_bad_input
 from typer.testing import CliRunner
 
+import dlcalc
 from dlcalc.cli import app
-from dlcalc.core.netspec import parse_network
-from dlcalc.core.params import PRESETS, input_shape, params_request, summarize
+from dlcalc.core.params import PRESETS, input_shape, summarize
+from dlcalc.parse.layers import parse_network
 
 runner = CliRunner()
 LENET = "conv(6,5) relu maxpool(2) conv(16,5) relu maxpool(2) flatten fc(120) relu fc(84) relu fc(10)"
@@ -195,6 +196,6 @@ def test_bad_input_exits_2_with_one_line(args, fragment):
 
 
 def test_library_use():
-    sol = params_request(layers=LENET, input_size="32x32", symbolic=False)
+    sol = dlcalc.params(layers=LENET, input="32x32")
     assert sol.result["total_params"] == 61706
     assert math.isclose(sol.result["param_memory_mib"], 61706 * 4 / 2**20, rel_tol=1e-3)

@@ -13,10 +13,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from dlcalc.errors import InputError
+from dlcalc.parse.files import read_text_file
 from dlcalc.parse.text import at
 
 MAX_SPEC_TEXT = 200_000
@@ -32,13 +35,17 @@ _TOKEN = re.compile(r"""
 """, re.VERBOSE)
 
 
+Value = int | float | bool | str | tuple[int, ...]
+"""An argument's value: a number, a shape (``3x3``), true/false, or a word (``same``)."""
+
+
 @dataclass(slots=True)
 class Layer:
     """One layer as written: its name, arguments, and where it starts in the text (1-based)."""
 
     name: str
-    args: list = field(default_factory=list)
-    kwargs: dict = field(default_factory=dict)
+    args: list[Value] = field(default_factory=list)
+    kwargs: dict[str, Value] = field(default_factory=dict)
     column: int = 1
     text: str = ""
 
@@ -50,24 +57,32 @@ class Layer:
 class Residual:
     """``residual(main | shortcut)``: the output is main(x) + shortcut(x) (shortcut empty: x)."""
 
-    main: list
-    shortcut: list
+    main: list[Item]
+    shortcut: list[Item]
     column: int = 1
     text: str = "residual"
 
 
-def tokenize(text: str, option: str) -> list[tuple[str, str, int]]:
+Item = Layer | Residual
+"""One item of a network: a layer, or a residual block of them."""
+
+
+Token = tuple[str, str, int]
+"""(kind, text, offset)."""
+
+
+def tokenize(text: str, option: str) -> list[Token]:
     if len(text) > MAX_SPEC_TEXT:
         raise InputError(f"a layer description is limited to {MAX_SPEC_TEXT:,} characters, got {len(text):,}",
                           option)
-    tokens = []
+    tokens: list[Token] = []
     pos = 0
     while pos < len(text):
         match = _TOKEN.match(text, pos)
         if not match:
             raise InputError(f"unexpected {text[pos]!r} at {at(text, pos, quoted=False)}", option)
         kind = match.lastgroup
-        if kind != "space":
+        if kind is not None and kind != "space":
             tokens.append((kind, match.group(), pos))
         pos = match.end()
     return tokens
@@ -80,12 +95,18 @@ class _Parser:
         self.i = 0
         self.depth = 0
 
-    def peek(self) -> tuple[str, str, int] | None:
+    def peek(self) -> Token | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
 
     def fail(self, message: str, pos: int | None = None) -> InputError:
         where = at(self.text, pos, quoted=False) if pos is not None else "the end"
         return InputError(f"{message} at {where}", self.option)
+
+    def _next(self) -> Token:
+        """The next token (there is one: the callers have peeked)."""
+        token = self.peek()
+        assert token is not None
+        return token
 
     def take(self, value: str) -> None:
         token = self.peek()
@@ -94,8 +115,8 @@ class _Parser:
             raise self.fail(f"expected {value!r} but found {got}", token[2] if token else None)
         self.i += 1
 
-    def network(self, stop: tuple[str, ...] = ()) -> list:
-        items = []
+    def network(self, stop: tuple[str, ...] = ()) -> list[Item]:
+        items: list[Item] = []
         while True:
             token = self.peek()
             if token is None or token[1] in stop:
@@ -105,8 +126,8 @@ class _Parser:
                 continue
             items.append(self.item())
 
-    def item(self):
-        kind, value, pos = self.peek()
+    def item(self) -> Item:
+        kind, value, pos = self._next()
         if kind != "name":
             raise self.fail(f"expected a layer name but found {value!r}", pos)
         self.i += 1
@@ -117,8 +138,9 @@ class _Parser:
                 raise self.fail("residual blocks are nested too deeply", pos)
             self.take("(")
             main = self.network(stop=("|", ")"))
-            shortcut = []
-            if self.peek() and self.peek()[1] == "|":
+            shortcut: list[Item] = []
+            following = self.peek()
+            if following and following[1] == "|":
                 self.i += 1
                 shortcut = self.network(stop=(")",))
             self.take(")")
@@ -127,7 +149,8 @@ class _Parser:
                 raise self.fail("a residual block needs layers on its main path", pos)
             return Residual(main, shortcut, pos + 1, self.text[pos:self.tokens[self.i - 1][2] + 1])
         layer = Layer(name, column=pos + 1)
-        if self.peek() and self.peek()[1] == "(":
+        following = self.peek()
+        if following and following[1] == "(":
             self.i += 1
             while True:
                 token = self.peek()
@@ -149,7 +172,7 @@ class _Parser:
         return layer
 
     def argument(self, layer: Layer) -> None:
-        kind, value, pos = self.peek()
+        kind, value, pos = self._next()
         nxt = self.tokens[self.i + 1] if self.i + 1 < len(self.tokens) else None
         if kind == "name" and nxt and nxt[1] == "=":
             self.i += 2
@@ -161,7 +184,7 @@ class _Parser:
             raise self.fail("a positional argument cannot follow a keyword argument", pos)
         layer.args.append(self.value())
 
-    def value(self):
+    def value(self) -> Value:
         token = self.peek()
         if token is None:
             raise self.fail("expected a value")
@@ -183,7 +206,7 @@ class _Parser:
         raise self.fail(f"expected a value but found {value!r}", pos)
 
 
-def parse_network(text: str, option: str = "--layers") -> list:
+def parse_network(text: str, option: str = "--layers") -> list[Item]:
     """The layers of a network description, in order (Residual items hold their own lists)."""
     parser = _Parser(text, option)
     items = parser.network(stop=())
@@ -191,3 +214,15 @@ def parse_network(text: str, option: str = "--layers") -> list:
         raise InputError("expected at least one layer, e.g. \"conv(6,5) relu maxpool(2) flatten fc(10)\"",
                           option)
     return items
+
+
+def parse_layers(text: Any, option: str = "--layers") -> list[Item]:
+    """A network from its description, or from ``@file`` (read strictly as UTF-8; ``#`` comments allowed)."""
+    if not isinstance(text, str):
+        raise InputError(f"expected a layer description like \"conv(6,5) relu fc(10)\", got {type(text).__name__}",
+                         option)
+    stripped = text.strip()
+    if stripped.startswith("@"):
+        path = os.path.expanduser(stripped[1:].strip())
+        text = read_text_file(path, repr(path), option)
+    return parse_network(text, option)
