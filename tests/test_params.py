@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 import dlcalc
 from dlcalc.cli import app
 from dlcalc.core.params import PRESETS, input_shape, summarize
+from dlcalc.errors import InputError
 from dlcalc.parse.layers import parse_network
 
 runner = CliRunner()
@@ -199,3 +200,214 @@ def test_library_use():
     sol = dlcalc.params(layers=LENET, input="32x32")
     assert sol.result["total_params"] == 61706
     assert math.isclose(sol.result["param_memory_mib"], 61706 * 4 / 2**20, rel_tol=1e-3)
+
+
+# ---------------------------------------------------------------------------------------------
+# The API function: typed values and text give the same Solution; bad input names its argument
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "text"),
+    [
+        ({"input": (32, 32), "filters": 5, "kernel": 4, "stride": 2},
+         {"input": "32x32", "filters": "5", "kernel": "4", "stride": "2"}),
+        ({"input": (32, 32), "filters": 6, "kernel": (3, 5), "stride": (2, 1), "padding": (1, 2), "groups": 2,
+          "in_channels": 4, "bias": False},
+         {"input": "32x32", "filters": "6", "kernel": "3x5", "stride": "2x1", "padding": "1x2", "groups": "2",
+          "in_channels": "4", "bias": False}),
+        ({"input": 50, "in_channels": 2, "filters": 8, "kernel": 5, "dilation": 2},
+         {"input": "50", "in_channels": "2", "filters": "8", "kernel": "5", "dilation": "2"}),
+        ({"input": (32, 32), "layers": parse_network(LENET)}, {"input": "32x32", "layers": LENET}),
+        ({"preset": "lenet5", "input": (32, 32)}, {"preset": "lenet5", "input": "32x32"}),
+    ],
+)
+def test_typed_values_and_text_give_the_same_solution(typed, text):
+    assert dlcalc.params(**typed).to_dict() == dlcalc.params(**text).to_dict()
+
+
+def test_filters_give_the_same_solution_as_the_layer_written_out():
+    single = dlcalc.params(input="32x32", filters=6, kernel="3x5", stride=2, padding=1, groups=1, bias=False)
+    written = dlcalc.params(input="32x32", layers="conv(6, 3x5, s=2, p=1, bias=false)")
+    assert single.result["layers"].tolist() == written.result["layers"].tolist()
+    assert single.result["total_params"] == 3 * 5 * 6 == 90
+    assert single.steps[0].label == "1. conv(6, 3x5, s=2, p=1, bias=false)"
+
+
+def test_the_documented_call_of_the_api():
+    assert dlcalc.params(input="32x32", layers="conv(6,5) relu").result["total_params"] == 156
+    assert dlcalc.params(input=(32, 32), layers="conv(6,5) relu", kernel=5).result["total_params"] == 156
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "argument", "fragment"),
+    [
+        ({"input": "32xx32", "layers": "fc(3)"}, "input", "axis 2"),
+        ({"input": (32, 0), "layers": "conv(6,5)"}, "input", "≥ 1"),
+        ({"input": "32x32", "filters": 0, "kernel": 5}, "filters", "≥ 1"),
+        ({"input": "32x32", "filters": 6, "kernel": "a"}, "kernel", ""),
+        ({"input": "32x32", "filters": 6, "kernel": 5, "padding": -1}, "padding", "≥ 0"),
+        ({"input": "32x32", "filters": 6, "kernel": 5, "groups": 0}, "groups", "≥ 1"),
+        ({"input": "32x32", "filters": 6, "kernel": 5, "bias": "yes"}, "bias", "true or false"),
+        ({"input": "32x32", "layers": "conv(6,5)", "in_channels": 0}, "in_channels", "≥ 1"),
+        ({"input": "32x32", "layers": "conv(6,5)", "framework": "jax"}, "framework", "torch or keras"),
+        ({"preset": "lenet"}, "preset", "did you mean lenet5"),
+        ({"preset": "lenet5", "layers": "fc(3)"}, "preset", "one of"),
+        ({"input": "32x32", "layers": 42}, "layers", "as text"),
+        ({"input": "32x32", "layers": "conv(6,5) relux"}, "layers", "did you mean relu"),
+        ({"input": "32x32", "layers": LENET, "check_layer": "3"}, "check_layer", "LAYER=VALUE"),
+        ({"input": "32x32", "layers": LENET, "check_layer": "99=3"}, "check_layer", "no layer 99"),
+        ({"input": "32x32", "layers": LENET, "check_shape": "99=3x3"}, "check_shape", "no layer 99"),
+        ({"input": "32x32", "layers": LENET, "check_layer": "3=abc"}, "check_layer", ""),
+        ({"input": "32x32", "layers": LENET, "check_shape": "3=10x10"}, "check_shape", "3 values"),
+        ({"input": "32x32", "layers": LENET, "check": "abc"}, "check", ""),
+    ],
+)
+def test_bad_input_raises_input_error_naming_the_argument(kwargs, argument, fragment):
+    with pytest.raises(InputError) as raised:
+        dlcalc.params(**kwargs)
+    assert raised.value.argument == argument
+    assert fragment in raised.value.message
+
+
+# ---------------------------------------------------------------------------------------------
+# Claims judged by solution.check: total, layer_N and shape_N through one claim table
+# ---------------------------------------------------------------------------------------------
+
+
+def test_solution_check_judges_every_quantity_of_the_table():
+    lenet = dlcalc.params(input="32x32", layers=LENET)
+    assert lenet.check(61706).passed and lenet.check("61706").passed
+    assert lenet.check({"total": 61706}).passed and lenet.check({"params": 61706}).passed
+    assert lenet.check({"layer_3": 2416}).passed and lenet.check("layer_3=2416").passed
+    assert lenet.check({"layer3": 2416}).passed  # the spelling sheets accepted before
+    assert lenet.check({"shape_3": "10x10x16"}).passed
+    assert lenet.check({"shape_5": 400}).passed  # flatten's vector
+    every = lenet.check({"layer_3": 2416, "shape_3": "10x10x16", "total": 61706})
+    assert every.passed
+    assert every.claimed == {"layer 3": 2416, "shape 3": [10, 10, 16], "total": 61706}
+    wrong = lenet.check({"layer_1": 150})
+    assert not wrong.passed and wrong.correct == {"layer 1": 156}
+    assert wrong.diagnosis == "layer 1 (conv(6,5)): 150 is the count without the bias; the answer is 156"
+    with pytest.raises(InputError, match="no layer 9; the layers are numbered 1 to 8"):
+        lenet.check({"layer_9": 1})  # relu shares the number of the layer before it
+
+
+def test_solution_check_on_the_seed_questions():
+    small = dlcalc.params(input="32x32", in_channels=1, filters=5, kernel=4, stride=2)
+    assert small.check(85).passed
+    assert small.check({"total": 85}).passed
+    assert small.check({"shape_1": "15x15x5"}).passed
+    assert small.check({"shape_1": [15, 15, 5]}).passed
+    assert "without the bias" in small.check(80).diagnosis
+    assert small.check(80).correct == {"total": 85}  # the verdict keeps params' keys
+    stride4 = dlcalc.params(input="32x32", filters=6, kernel=5, stride=4)
+    verdict = stride4.check({"shape_1": "28x28x6"})
+    assert verdict.diagnosis == "layer 1 shape: 28x28x6 is what stride 1 gives; the answer is 7×7×6"
+
+
+def test_shape_claims_written_channels_first_and_common_mistakes():
+    sol = dlcalc.params(input="32x32", filters=6, kernel=5, stride=4, padding=2)
+    assert sol.result["output_shape"] == [8, 8, 6]  # ⌊(32 + 4 − 5)/4⌋ + 1 = 8
+    assert sol.check({"shape_1": "6x8x8"}).passed
+    assert "channels first" in sol.check({"shape_1": "6x8x8"}).details[-1]
+    assert "what no padding gives" in sol.check({"shape_1": "7x7x6"}).diagnosis
+    assert "what stride 1 gives" in sol.check({"shape_1": "32x32x6"}).diagnosis
+    assert "without the floor" in sol.check({"shape_1": "8.75x8.75x6"}).diagnosis
+    assert "the input's own channels" in sol.check({"shape_1": "32x32x1"}).diagnosis
+    unpadded = dlcalc.params(input="32x32", filters=6, kernel=5, stride=4)  # ⌊27/4⌋ + 1 = 7
+    assert "leaving out the + 1" in unpadded.check({"shape_1": "6x6x6"}).diagnosis
+    assert "without the floor" in unpadded.check({"shape_1": "7.75x7.75x6"}).diagnosis
+    assert unpadded.check({"shape_1": "5x5x6"}).diagnosis is None
+
+
+def test_named_checks_and_sheet_claims_agree():
+    by_options = dlcalc.params(input="32x32", layers=LENET, check="61706", check_layer=["3=2417"],
+                               check_shape={3: "16x10x10"}).verdict
+    by_claim = dlcalc.params(input="32x32", layers=LENET).check(
+        {"total": 61706, "layer_3": 2417, "shape_3": "16x10x10"})
+    assert by_options == by_claim
+    assert by_options.details[0] == "total parameters: ✓ claimed 61706, correct 61706 (compared exactly)"
+    assert by_options.details[1] == "layer 3 (conv(16,5)): ✗ claimed 2417, correct 2416 (compared exactly)"
+
+
+# ---------------------------------------------------------------------------------------------
+# The checks: the same array check in every output mode; sympy only with --symbolic
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_array_check_is_the_same_in_every_mode_and_sympy_only_when_asked():
+    args = ["params", "--input", "32x32", "--layers", LENET]
+    plain = runner.invoke(app, [*args, "--json"])
+    methods = {c["method"] for c in json.loads(plain.stdout)["checks"]}
+    assert methods == {"array count"}
+    text = runner.invoke(app, args).stdout
+    assert "by arrays" in text and "sympy" not in text
+    sol = dlcalc.params(input="32x32", layers=LENET)
+    assert [c.to_dict() for c in sol.checks] == json.loads(plain.stdout)["checks"]
+    symbolic = dlcalc.params(input="32x32", layers=LENET, symbolic=True)
+    assert {c.method for c in symbolic.checks} == {"array count", "sympy"}
+    assert all(c.passed for c in symbolic.checks)
+
+
+def test_the_array_check_counts_the_real_weight_shapes():
+    sol = dlcalc.params(input="10x16", layers="lstm(32, layers=2, bidirectional=true) fc(5)")
+    lstm = sol.checks[0]
+    assert lstm.name == "layer 1 by arrays" and lstm.passed
+    assert "weight_ih_l0 128×16, weight_hh_l0 128×32, bias_ih_l0 128, bias_hh_l0 128" in lstm.detail
+    assert "weight_ih_l1_reverse 128×64" in lstm.detail
+    many = dlcalc.params(preset="resnet18")
+    assert [c.name for c in many.checks] == ["every layer by arrays", "published total"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Convolution and pooling: conv-out's rules and conv-out's independent window count
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("layers", "size", "fragment"),
+    [
+        ("conv(6,5,s=2,p=same)", "32x32", "conv(6,5,s=2,p=same) at column 1: PyTorch refuses padding='same'"),
+        ("maxpool(3,p=2)", "32x32", "maxpool(3,p=2) at column 1: pool padding 2 is more than half the window"),
+        ("maxpool(5)", "4x4", "maxpool(5) at column 1: the kernel spans 5"),
+        ("relu conv(6,5)", "4x4", "conv(6,5) at column 6: the kernel spans 5"),
+        ("convtranspose(3,3,s=2,op=2)", "4x4", "output padding 2 must be smaller than max(stride, dilation) = 2"),
+        ("convtranspose(3,3,p=5)", "2x2", "padding 5 crops the whole output"),
+    ],
+)
+def test_convolution_rules_are_conv_outs_named_by_the_layer(layers, size, fragment):
+    with pytest.raises(InputError) as raised:
+        dlcalc.params(input=size, layers=layers)
+    assert fragment in raised.value.message
+    assert raised.value.option == "--layers"
+    assert "--convention" not in raised.value.message  # params has no such option
+
+
+@pytest.mark.parametrize(
+    ("layer", "size", "kernel", "stride", "padding", "dilation", "ceil"),
+    [
+        ("conv(3,5,s=4)", 32, 5, 4, 0, 1, False),
+        ("conv(3,3,s=2,p=1,d=2)", 17, 3, 2, 1, 2, False),
+        ("conv(3,4,p=same)", 9, 4, 1, (1, 2), 1, False),
+        ("maxpool(3,s=2)", 13, 3, 2, 0, 1, False),
+        ("maxpool(2,ceil=true)", 5, 2, 2, 0, 1, True),
+        ("avgpool(3,s=2,p=1,ceil=true)", 8, 3, 2, 1, 1, True),
+    ],
+)
+def test_output_sizes_against_a_count_of_window_positions(layer, size, kernel, stride, padding, dilation, ceil):
+    from dlcalc.core.conv import count_window_positions
+
+    pads = padding if isinstance(padding, tuple) else (padding, padding)
+    counted = count_window_positions(size, kernel, stride, pads, dilation, ceil)
+    assert dlcalc.params(input=(size, size), layers=layer).result["output_shape"][:2] == [counted, counted]
+
+
+def test_layers_from_a_file_must_be_utf8(tmp_path):
+    path = tmp_path / "net.txt"
+    path.write_bytes(b"conv(6,5) \xff")
+    with pytest.raises(InputError, match="UTF-8") as raised:
+        dlcalc.params(input="32x32", layers=f"@{path}")
+    assert raised.value.argument == "layers"
+    with pytest.raises(InputError, match="cannot read"):
+        dlcalc.params(input="32x32", layers=f"@{tmp_path / 'missing.txt'}")
