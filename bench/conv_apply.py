@@ -1,4 +1,4 @@
-"""Speed and memory of conv-apply's vectorised core (``dlcalc.core.conv_kernels.apply_kernel``).
+"""Speed and memory of conv-apply's vectorised core (``dlcalc.core.conv_apply.kernel.apply_kernel``).
 
 Run: ``python bench/conv_apply.py [--rounds 7]`` (needs scipy: ``pip install -e '.[bench]'``).
 Record the printed table in BENCHMARKS.md. Exits 1 when a target is missed or a result disagrees
@@ -50,7 +50,9 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout's dlcalc, not an installed one
 
-from dlcalc.core import conv_apply, conv_kernels  # noqa: E402
+from dlcalc.commands.conv_apply import apply_problem  # noqa: E402
+from dlcalc.core.conv_apply import ApplySpec  # noqa: E402
+from dlcalc.core.conv_apply import kernel as conv_kernels  # noqa: E402
 
 try:
     import scipy
@@ -87,10 +89,10 @@ def write_npy(directory: str, name: str, array: np.ndarray) -> str:
     return path
 
 
-def spec_from(directory: str, x: np.ndarray, w: np.ndarray, tag: str) -> conv_apply.ApplySpec:
+def spec_from(directory: str, x: np.ndarray, w: np.ndarray, tag: str) -> ApplySpec:
     x_path = write_npy(directory, f"{tag}_x.npy", x)
     w_path = write_npy(directory, f"{tag}_w.npy", w)
-    return conv_apply.build_apply_spec(input_text=f"@{x_path}", kernel_text=f"@{w_path}")
+    return apply_problem(f"@{x_path}", f"@{w_path}")
 
 
 def time_side_by_side(functions: dict[str, Callable[[], object]], rounds: int) -> dict[str, list[float]]:
@@ -215,8 +217,8 @@ def case_memory(table: Table, directory: str, rng: np.random.Generator) -> None:
     gc.collect()
     tracemalloc.start()
     try:
-        spec, build_peak = traced_peak(lambda: conv_apply.build_apply_spec(
-            input_text=f"@{x_path}", kernel_text=f"@{w_path}"))
+        spec, build_peak = traced_peak(lambda: apply_problem(
+            f"@{x_path}", f"@{w_path}"))
         mapped = is_memory_mapped(spec.x.array)
         out, apply_peak = traced_peak(lambda: conv_kernels.apply_kernel(spec))
         out_bytes = out.nbytes
@@ -231,7 +233,7 @@ def case_memory(table: Table, directory: str, rng: np.random.Generator) -> None:
     table.row("dlcalc apply_kernel (result included)", mib(apply_peak), "", apply_peak / input_bytes, 3.0,
               strict=True)
     table.row("  of which the result array O×H'×W'", mib(out_bytes), "", out_bytes / input_bytes)
-    table.row("build_apply_spec from @x.npy (separate)", mib(build_peak), "", build_peak / input_bytes)
+    table.row("apply_problem from @x.npy (separate)", mib(build_peak), "", build_peak / input_bytes)
     total = input_bytes + build_peak + apply_peak
     table.row("input + spec + apply_kernel, all counted", mib(total), "", total / input_bytes, 3.0, strict=True)
     print(f"  input {'memory-mapped from the .npy (not on the heap, not in tracemalloc)' if mapped else 'in memory'}; "
@@ -251,8 +253,8 @@ def main() -> int:
         case_multi(table, directory, args.rounds, rng)
         case_memory(table, directory, rng)
     print(f"rounds: {args.rounds}, python {platform.python_version()}, numpy {np.__version__}, "
-          f"scipy {scipy.__version__}, {os.cpu_count()} CPUs, conv_apply.BLOCK_ELEMENTS = "
-          f"{conv_apply.BLOCK_ELEMENTS}")
+          f"scipy {scipy.__version__}, {os.cpu_count()} CPUs, conv_kernels.BLOCK_ELEMENTS = "
+          f"{conv_kernels.BLOCK_ELEMENTS}")
     return 1 if table.failed else 0
 
 

@@ -73,10 +73,11 @@ def run_question(qid: str, table: Any) -> dict[str, Any]:
         claim = options.pop("claim", None)
         record["claim"] = claim
         solution = run(command, options)
-        if claim is None:
+        verdict = solution.verdict if claim is None else solution.check(
+            claim, rtol=options.get("rtol"), atol=options.get("atol"), option="claim")
+        if verdict is None:
             record["correct"] = _answer(solution)
         else:
-            verdict = solution.check(claim, option="claim")
             record.update(passed=verdict.passed, correct=jsonable(verdict.correct), diagnosis=verdict.diagnosis,
                           details=list(verdict.details))
     except InputError as error:  # reported on its question; the others go on
@@ -214,7 +215,8 @@ def batch_line(text: str, number: int) -> dict[str, Any]:
             raise InputError("\"args\" must be an object of options", "args")
         solution = run(command, args)
         if request.get("claim") is not None:
-            solution.verdict = solution.check(request["claim"], option="claim")
+            solution.verdict = solution.check(request["claim"], rtol=args.get("rtol"), atol=args.get("atol"),
+                                              option="claim")
         out = solution.to_dict()
         if "id" in request:
             out["id"] = request["id"]

@@ -43,8 +43,9 @@ from dlcalc.solution import Solution, Verdict
 
 FLOAT_RTOL = 1e-9
 
-ClaimItem = tuple[str | None, Any]
-"""One claim as the judge reads it: (the quantity it names, or None for the default; what is claimed)."""
+ClaimItem = tuple[str | None, Any] | tuple[str | None, Any, str]
+"""One claim as the judge reads it: (the quantity it names, or None for the default; what is claimed),
+and optionally the option it came from (for messages; ``--check`` when not given)."""
 
 
 @dataclass(slots=True)
@@ -204,9 +205,10 @@ def judge_items(solution: Solution, items: Sequence[ClaimItem], *, rtol: float |
     table = solution.claims
     if table is None:
         raise InputError(f"{solution.command} computes nothing a claim can be checked against", option)
+    rtol, atol = _tolerance(rtol, "--rtol"), _tolerance(atol, "--atol")
     parts: list[tuple[str, str | None, Verdict]] = []
-    for name, value in items:
-        parts.append(_judge_one(table, name, value, rtol, atol, option))
+    for item in items:
+        parts.append(_judge_one(table, item[0], item[1], rtol, atol, item[2] if len(item) > 2 else option))
     for text in formulas:
         if table.formula is None:
             raise InputError("this topic has no formulas to check", option)
@@ -516,30 +518,32 @@ def combine(parts: Sequence[tuple[str, str | None, Verdict]]) -> Verdict:
     return Verdict(claimed, correct, all(v.passed for _, _, v in parts), details, "; ".join(diagnoses) or None)
 
 
-def apply_claims(solution: Solution, check: Any = None, *, named: Sequence[tuple[str, Any]] = (),
+def apply_claims(solution: Solution, check: Any = None, *, named: Sequence[ClaimItem] = (),
                  formulas: Sequence[str] = (), rtol: float | None = None, atol: float | None = None) -> Solution:
     """The solution with the verdict on the claims given (unchanged when none): ``check`` is one claim or a
-    list of them (each a value, ``NAME=VALUE`` text or a dict), ``named`` (name, value) pairs, ``formulas``
-    ``NAME = FORMULA`` texts."""
-    from dlcalc.parse.numbers import as_float
-
-    rtol = None if rtol is None else _tolerance(as_float(rtol, "--rtol"), "--rtol")
-    atol = None if atol is None else _tolerance(as_float(atol, "--atol"), "--atol")
+    list of them (each a value, ``NAME=VALUE`` text or a dict), ``named`` (name, value[, option]) items,
+    ``formulas`` ``NAME = FORMULA`` texts."""
     items: list[ClaimItem] = []
     for claim in (check if isinstance(check, (list, tuple)) and _several(check) else [check] if check is not None
                   else []):
         items += claim_items(claim)
-    items += [(name, value) for name, value in named]
+    items += list(named)
     if not items and not formulas:
         return solution
     solution.verdict = judge_items(solution, items, rtol=rtol, atol=atol, formulas=formulas)
     return solution
 
 
-def _tolerance(value: float, option: str) -> float:
-    if value < 0:
-        raise InputError(f"expected a tolerance ≥ 0, got {value:g}", option)
-    return value
+def _tolerance(value: Any, option: str) -> float | None:
+    """A tolerance given as a number or text (None: none), which must be ≥ 0."""
+    from dlcalc.parse.numbers import as_float
+
+    if value is None:
+        return None
+    tolerance = as_float(value, option)
+    if tolerance < 0:
+        raise InputError(f"expected a tolerance ≥ 0, got {tolerance:g}", option)
+    return tolerance
 
 
 def _several(claims: Sequence[Any]) -> bool:

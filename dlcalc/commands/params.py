@@ -122,9 +122,7 @@ def params(input: Value | None = None, layers: Any = None, preset: str | None = 
         check_rows(sol, counted(rows))
     named = _numbered(check_layer, "layer", "--check-layer", rows) + \
         _numbered(check_shape, "shape", "--check-shape", rows)
-    for name, value, option in named:
-        sol.check({name: value}, rtol=rtol, atol=atol, option=option)  # a malformed claim names its option
-    return apply_claims(sol, check, named=[(name, value) for name, value, _ in named], rtol=rtol, atol=atol)
+    return apply_claims(sol, check, named=named, rtol=rtol, atol=atol)
 
 
 def _single_conv(naxes: int, filters: int, kernel: Value, stride: Value, padding: Value, dilation: Value,

@@ -34,7 +34,8 @@ AXIS_UNITS = {1: ("positions",), 2: ("rows", "columns"), 3: ("slices", "rows", "
 OPTIONS = {"size": "--size", "kernel": "--kernel", "stride": "--stride", "padding": "--padding",
            "dilation": "--dilation", "output_padding": "--output-padding", "pool": "--pool",
            "ceil_mode": "--ceil-mode", "convention": "--convention"}
-"""Which option each part of a layer came from, for messages (conv-apply's pooling window is ``--kernel-size``)."""
+"""Which option each part of a layer came from, for messages (conv-apply's pooling window is ``--kernel-size``;
+params has no ``--convention``, so its messages do not point to it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +98,7 @@ def layer(size: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[int, ...
     (``explicit``, ``same``, ``valid``) and ``pads`` the explicit (left, right) pairs; ``stride``
     defaults to 1, or to the window for pooling. InputError names the option at fault."""
     names = {**OPTIONS, **(options or {})}
+    tf_hint = f"; use {names['convention']} tf for TensorFlow's SAME" if names["convention"] else ""
     n = len(size)
     mode = padding if isinstance(padding, str) else "explicit"
     pairs = pads if pads is not None else padding if not isinstance(padding, str) else ((0, 0),) * n
@@ -104,7 +106,7 @@ def layer(size: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[int, ...
     dilation = dilation if dilation is not None else (1,) * n
     ops = output_padding if output_padding is not None else (0,) * n
     if convention not in ("torch", "tf"):
-        raise InputError(f"expected torch or tf, got {convention!r}", names["convention"])
+        raise InputError(f"expected torch or tf, got {convention!r}", names["convention"] or None)
     if pool not in (None, "max", "avg"):
         raise InputError(f"expected max or avg, got {pool!r}", names["pool"])
     if any(ops) and not transposed:
@@ -120,12 +122,10 @@ def layer(size: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[int, ...
     if mode == "same":
         if convention == "torch":
             if pool:
-                raise InputError("PyTorch pooling has no padding='same'; use --convention tf for TensorFlow's SAME",
-                                 names["padding"])
+                raise InputError(f"PyTorch pooling has no padding='same'{tf_hint}", names["padding"])
             if any(s != 1 for s in stride):
                 raise InputError(f"PyTorch refuses padding='same' with stride {'x'.join(map(str, stride))} "
-                                 "(it supports stride 1 only); use --convention tf for TensorFlow's SAME",
-                                 names["padding"])
+                                 f"(it supports stride 1 only){tf_hint}", names["padding"])
         pairs = tuple(same_padding(size[i], kernel[i], stride[i], dilation[i], convention) for i in range(n))
     for i in range(n):
         left, right = pairs[i]

@@ -52,11 +52,10 @@ def _spec(layer: Layer, shape: Shape, ctx: Context, kernel: tuple[int, ...], str
     """The layer as conv-out's spec, checked by conv-out's rules; a broken rule names the layer, its
     column and its input."""
     try:
-        return conv_layer(shape.spatial, kernel, stride, padding, dilation, pads=pads, convention="torch", **kinds)
+        return conv_layer(shape.spatial, kernel, stride, padding, dilation, pads=pads, convention="torch",
+                          options={"convention": ""}, **kinds)  # params has no --convention to point to
     except InputError as error:
-        # params has no --convention: conv-out's pointer to it does not apply here
-        message = error.message.replace("; use --convention tf for TensorFlow's SAME", "")
-        raise InputError(f"{layer.text} at column {layer.column}: {message} (its input is {shape.text()})",
+        raise InputError(f"{layer.text} at column {layer.column}: {error.message} (its input is {shape.text()})",
                          ctx.option) from None
 
 
