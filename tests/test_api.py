@@ -43,13 +43,12 @@ def test_keyword_arguments_mirror_the_options(name):
     from dlcalc.registry import api_function
 
     command_name = next(c for c, (_, f, _) in COMMANDS.items() if f == name)
-    with runner.isolated_filesystem():
-        from click import Context
+    from click import Context
 
-        from dlcalc.cli import DlcalcGroup
+    from dlcalc.cli import DlcalcGroup
 
-        group = DlcalcGroup()
-        command = group.get_command(Context(group), command_name)
+    group = DlcalcGroup()
+    command = group.get_command(Context(group), command_name)
     assert command is not None
     parameters = set(inspect.signature(api_function(command_name)).parameters)
     for param in command.params:

@@ -12,8 +12,6 @@ The root group in :mod:`dlcalc.cli` imports a command's module only when that co
 help or completion is asked for), so start-up does not grow with the number of commands.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import click

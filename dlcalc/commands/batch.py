@@ -1,7 +1,5 @@
 """``dlcalc batch``: JSON lines in, one JSON result per line out, in order."""
 
-from __future__ import annotations
-
 import sys
 from collections.abc import Iterable, Iterator
 from typing import Any

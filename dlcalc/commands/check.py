@@ -1,15 +1,15 @@
 """``dlcalc check``: a whole answer sheet (or a class's) checked in one process."""
 
-from __future__ import annotations
-
 import sys
 from collections.abc import Sequence
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from dlcalc.commands import JsonOpt, LatexOpt, MarkdownOpt, command_app, examples, output_mode
-from dlcalc.solution import Solution
+
+if TYPE_CHECKING:
+    from dlcalc.solution import Solution
 
 app = command_app()
 
@@ -20,7 +20,7 @@ EXAMPLES = examples(
 )
 
 
-def check(sheets: str | Sequence[str], summary: bool = False) -> Solution:
+def check(sheets: str | Sequence[str], summary: bool = False) -> "Solution":
     """Check every question of one or many TOML answer sheets.
 
     Each question names its command and that command's options, and ``claim = ...`` (or named

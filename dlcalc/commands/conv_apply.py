@@ -1,8 +1,6 @@
 """``dlcalc conv-apply`` and :func:`dlcalc.conv_apply`: apply a kernel (or pooling) and show every output
 element worked out."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated, Any
 
 import click
@@ -23,10 +21,10 @@ from dlcalc.commands import (
     output_mode,
 )
 from dlcalc.errors import InputError
-from dlcalc.solution import Solution
 
 if TYPE_CHECKING:
     from dlcalc.core.conv_apply import ApplySpec
+    from dlcalc.solution import Solution
 
 app = command_app()
 
@@ -49,7 +47,7 @@ def conv_apply(input: Any, kernel: Any = None, *, padding: Any = 0, stride: Any 
                pool: str | None = None, kernel_size: Any = None, ceil_mode: bool = False,
                count_include_pad: bool = True, convention: str = "torch", cell: Any = None,
                steps: int | str | None = None, check: Any = None, rtol: float | None = None,
-               atol: float | None = None, stdin: Any = None) -> Solution:
+               atol: float | None = None, stdin: Any = None) -> "Solution":
     """Apply a kernel (cross-correlation, as frameworks compute it; ``flip`` for true convolution) or
     max/average pooling to a matrix or C×H×W channels, every output cell worked out.
 
@@ -68,7 +66,7 @@ def conv_apply(input: Any, kernel: Any = None, *, padding: Any = 0, stride: Any 
     """
     from dlcalc.core.conv_apply import conv_apply as worked
     from dlcalc.parse.numbers import as_int
-    from dlcalc.verify import apply_claims
+
 
     spec = apply_problem(input, kernel, padding=padding, stride=stride, dilation=dilation, bias=bias, flip=flip,
                          pad_mode=pad_mode, groups=groups, pool=pool, kernel_size=kernel_size, ceil_mode=ceil_mode,
@@ -77,13 +75,13 @@ def conv_apply(input: Any, kernel: Any = None, *, padding: Any = 0, stride: Any 
     if count is not None and count < 0:
         raise InputError(f"expected a number of cells ≥ 0, got {count}", "--steps")
     sol = worked(spec, cell=_cell(cell) if cell is not None else None, steps=count)
-    return apply_claims(sol, check, rtol=rtol, atol=atol)
+    return sol.checked(check, rtol=rtol, atol=atol)
 
 
 def apply_problem(input: Any, kernel: Any = None, *, padding: Any = 0, stride: Any = None, dilation: Any = 1,
                   bias: Any = None, flip: bool = False, pad_mode: str = "zeros", groups: int | str = 1,
                   pool: str | None = None, kernel_size: Any = None, ceil_mode: bool = False,
-                  count_include_pad: bool = True, convention: str = "torch", stdin: Any = None) -> ApplySpec:
+                  count_include_pad: bool = True, convention: str = "torch", stdin: Any = None) -> "ApplySpec":
     """The validated problem of a conv-apply run, from typed values or the command line's text."""
     from dlcalc.commands import choice
     from dlcalc.core.conv_apply import apply_spec

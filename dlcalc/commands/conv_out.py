@@ -1,8 +1,6 @@
 """``dlcalc conv-out`` and :func:`dlcalc.conv_out`: output size of a convolution, transposed convolution
 or pooling layer."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated, Any
 
 import click
@@ -24,10 +22,10 @@ from dlcalc.commands import (
     output_mode,
 )
 from dlcalc.errors import InputError
-from dlcalc.solution import Solution
 
 if TYPE_CHECKING:
     from dlcalc.core.conv import ConvSpec
+    from dlcalc.solution import Solution
 
 app = command_app()
 
@@ -50,7 +48,7 @@ def conv_out(size: Value | None = None, kernel: Value | None = None, stride: Val
              padding: Any = 0, dilation: Value = 1, *, convention: str = "torch", transposed: bool = False,
              output_padding: Value = 0, pool: str | None = None, ceil_mode: bool = False, solve: str | None = None,
              out: Value | None = None, symbolic: bool = False, check: Any = None, rtol: float | None = None,
-             atol: float | None = None) -> Solution:
+             atol: float | None = None) -> "Solution":
     """Output size of a convolution, transposed convolution or pooling layer, worked per axis.
 
     ``O = ⌊(L + 2P − D(K−1) − 1)/S⌋ + 1`` (PyTorch's ``Conv2d``; Dumoulin & Visin 2016). Sizes and
@@ -68,7 +66,7 @@ def conv_out(size: Value | None = None, kernel: Value | None = None, stride: Val
     """
     from dlcalc.commands import choice
     from dlcalc.core.conv import conv_out as worked
-    from dlcalc.verify import apply_claims
+
 
     choice(convention, ("torch", "tf"), "--convention")
     choice(pool, ("max", "avg"), "--pool")
@@ -92,12 +90,12 @@ def conv_out(size: Value | None = None, kernel: Value | None = None, stride: Val
         from dlcalc.symbolic.conv import check as sympy_check
 
         sympy_check(sol, spec)
-    return apply_claims(sol, check, rtol=rtol, atol=atol)
+    return sol.checked(check, rtol=rtol, atol=atol)
 
 
 def conv_spec(size: Value, kernel: Value, stride: Value | None = None, padding: Any = 0, dilation: Value = 1, *,
               convention: str = "torch", transposed: bool = False, output_padding: Value = 0, pool: str | None = None,
-              ceil_mode: bool = False) -> ConvSpec:
+              ceil_mode: bool = False) -> "ConvSpec":
     """The validated layer of a conv-out problem, from typed values or the command line's text."""
     from dlcalc.core.conv import layer
     from dlcalc.parse.shapes import as_padding, as_shape, per_axis, shape_text
@@ -113,7 +111,7 @@ def conv_spec(size: Value, kernel: Value, stride: Value | None = None, padding: 
 
 
 def _solve(size: Any, kernel: Any, stride: Any, padding: Any, dilation: Any, transposed: bool, output_padding: Any,
-           pool: str | None, ceil_mode: bool, unknown: str, out: Any) -> Solution:
+           pool: str | None, ceil_mode: bool, unknown: str, out: Any) -> "Solution":
     """``--solve``: every integer value of the unknown that gives the output size ``out``, per axis."""
     from dlcalc.parse.shapes import as_padding, as_shape, per_axis, shape_text
     from dlcalc.symbolic.conv import solve

@@ -1,7 +1,5 @@
 """``dlcalc params`` and :func:`dlcalc.params`: parameter counts, output shapes and MACs, layer by layer."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated, Any
 
 import click
@@ -21,11 +19,11 @@ from dlcalc.commands import (
     output_mode,
 )
 from dlcalc.errors import InputError
-from dlcalc.solution import Solution
 
 if TYPE_CHECKING:  # imported when the command runs, not when its module loads
     from dlcalc.core.params import Row
     from dlcalc.parse.layers import Item, Layer
+    from dlcalc.solution import Solution
 
 app = command_app()
 
@@ -51,7 +49,7 @@ def params(input: Value | None = None, layers: Any = None, preset: str | None = 
            in_channels: int | str | None = None, filters: int | str | None = None, kernel: Value | None = None,
            stride: Value = 1, padding: Value = 0, dilation: Value = 1, groups: int | str = 1, bias: bool = True,
            framework: str = "torch", symbolic: bool = False, check: Any = None, check_layer: Any = None,
-           check_shape: Any = None, rtol: float | None = None, atol: float | None = None) -> Solution:
+           check_shape: Any = None, rtol: float | None = None, atol: float | None = None) -> "Solution":
     """Parameter counts, output shapes and MACs of a network, layer by layer, with each convention named.
 
     A convolution has ``(K_1·…·K_n·C_in/g + 1)·C_out`` parameters and ``C_out·∏O·C_in/g·∏K`` MACs, a
@@ -80,7 +78,7 @@ def params(input: Value | None = None, layers: Any = None, preset: str | None = 
     from dlcalc.parse.layers import parse_layers, parse_network
     from dlcalc.parse.numbers import as_int
     from dlcalc.parse.shapes import as_shape
-    from dlcalc.verify import apply_claims
+
 
     sources = [name for name, given in (("--layers", layers), ("--preset", preset), ("--filters", filters))
                if given is not None]
@@ -122,11 +120,11 @@ def params(input: Value | None = None, layers: Any = None, preset: str | None = 
         check_rows(sol, counted(rows))
     named = _numbered(check_layer, "layer", "--check-layer", rows) + \
         _numbered(check_shape, "shape", "--check-shape", rows)
-    return apply_claims(sol, check, named=named, rtol=rtol, atol=atol)
+    return sol.checked(check, named=named, rtol=rtol, atol=atol)
 
 
 def _single_conv(naxes: int, filters: int, kernel: Value, stride: Value, padding: Value, dilation: Value,
-                 groups: int, bias: bool) -> Layer:
+                 groups: int, bias: bool) -> "Layer":
     """The one convolution of ``--filters`` and ``--kernel``, as its layer would be written
     (``conv(5, 4, s=2)``): a kernel, stride and dilation per axis, padding per axis or same/valid."""
     from dlcalc.parse.layers import Layer
@@ -156,7 +154,7 @@ def _single_conv(naxes: int, filters: int, kernel: Value, stride: Value, padding
     return Layer(name, [filters, arg(k)], kwargs, 1, f"{name}({', '.join([str(filters), text(k), *extras])})")
 
 
-def _items(layers: Any) -> list[Item]:
+def _items(layers: Any) -> "list[Item]":
     """Layers given already parsed (a list of :class:`~dlcalc.parse.layers.Layer` and ``Residual``)."""
     from dlcalc.parse.layers import Layer, Residual
 
@@ -166,7 +164,7 @@ def _items(layers: Any) -> list[Item]:
                      "--layers")
 
 
-def _numbered(claims: Any, family: str, option: str, rows: list[Row]) -> list[tuple[str, Any, str]]:
+def _numbered(claims: Any, family: str, option: str, rows: "list[Row]") -> list[tuple[str, Any, str]]:
     """``--check-layer``/``--check-shape`` claims (``"3=2416"``, ``(3, 2416)``, ``{3: 2416}``, or a list) as
     (quantity name, claimed value, option), each naming a layer of the summary."""
     from dlcalc.parse.numbers import as_int

@@ -14,8 +14,7 @@ from dlcalc import show
 from dlcalc.core.conv.formulas import conv_output_size, effective_kernel, pool_output_size, transposed_output_size
 from dlcalc.core.conv.spec import AXIS_NAMES, AXIS_UNITS, ConvSpec, axis_output
 from dlcalc.core.conv.windows import count_transposed_positions, count_window_positions
-from dlcalc.solution import Solution
-from dlcalc.verify import ClaimTable, Mistake, Quantity
+from dlcalc.solution import ClaimTable, Mistake, Quantity, Solution
 
 
 def _times(values: tuple) -> str:

@@ -26,8 +26,7 @@ from dlcalc.core.conv_apply.numbers import tidy
 from dlcalc.core.conv_apply.spec import ApplySpec
 from dlcalc.errors import InputError
 from dlcalc.parse.arrays import array_shape
-from dlcalc.solution import Solution
-from dlcalc.verify import ClaimTable, Mistake, Quantity
+from dlcalc.solution import ClaimTable, Mistake, Quantity, Solution
 
 DEFAULT_STEPS_ALL = 36  # show every cell up to this many; beyond, the first few and a summary
 DEFAULT_STEPS_SOME = 6

@@ -19,8 +19,7 @@ from dlcalc.core.params.presets import PRESETS, preset_title
 from dlcalc.core.params.rows import Row, Shape
 from dlcalc.parse.layers import Item
 from dlcalc.show import thousands
-from dlcalc.solution import Folded, Solution, Table
-from dlcalc.verify import ClaimTable, Mistake, Quantity, mistake
+from dlcalc.solution import ClaimTable, Folded, Mistake, Quantity, Solution, Table, mistake
 
 TITLE = "parameters, shapes and MACs, layer by layer"
 LISTED_CHECKS = 24  # up to this many layers with parameters, one ✓ line each; beyond, one for them all
