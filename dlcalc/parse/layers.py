@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dlcalc.errors import InputError
-from dlcalc.parse.files import read_text_file
 from dlcalc.parse.text import at
 
 MAX_SPEC_TEXT = 200_000
@@ -223,6 +222,8 @@ def parse_layers(text: Any, option: str = "--layers") -> list[Item]:
                          option)
     stripped = text.strip()
     if stripped.startswith("@"):
+        from dlcalc.parse.files import read_text_file  # imported only for a file
+
         path = os.path.expanduser(stripped[1:].strip())
         text = read_text_file(path, repr(path), option)
     return parse_network(text, option)
