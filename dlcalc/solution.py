@@ -329,7 +329,8 @@ class Solution:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         """What Jupyter shows: the front end picks text/html, text/markdown, text/latex or text/plain."""
-        latex = "\n".join(line for line in self.latex().splitlines() if not line.startswith("%"))
+        latex = "\n".join(line for line in self.latex().splitlines()  # the align* blocks, for MathJax
+                           if not line.startswith(("%", "\\setcounter")))
         return {"text/plain": self.text(), "text/markdown": self.markdown(), "text/latex": latex,
                 "text/html": self.html()}
 
