@@ -31,14 +31,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dlcalc import show
+from dlcalc.claims import ClaimTable, Mistake, Quantity, Verdict, mistake
 from dlcalc.errors import InputError
 from dlcalc.parse.arrays import array_shape, flatten
 from dlcalc.parse.claims import Claim, looks_numeric, parse_claim_array, parse_claim_values
 from dlcalc.parse.numbers import Number
-from dlcalc.solution import ClaimTable, Mistake, Quantity, Solution, Verdict, mistake
+
+if TYPE_CHECKING:
+    from dlcalc.solution import Solution
 
 __all__ = ["ClaimItem", "ClaimTable", "Mistake", "Quantity", "accepted_interval", "apply_claims", "check_array",
            "check_claim", "claim_matches", "claim_text", "combine", "compare", "judge", "judge_items", "mistake"]

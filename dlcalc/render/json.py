@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
-import json
 import math
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
-
-from dlcalc.solution import jsonable
 
 if TYPE_CHECKING:
     from dlcalc.solution import Solution
 
-__all__ = ["dumps", "sanitize", "to_json"]
+__all__ = ["dumps", "jsonable", "sanitize", "to_json"]
+
+
+def jsonable(value: Any) -> Any:
+    """A value as ``json.dumps`` writes it faithfully: fractions that are whole become ints, other
+    fractions floats at full precision; tuples lists; numpy arrays and scalars, and anything else with
+    ``tolist`` (the Preview and Grid wrappers), Python numbers and lists; anything else its ``str``."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, Fraction):
+        return value.numerator if value.denominator == 1 else float(value)
+    tolist = getattr(value, "tolist", None)
+    if callable(tolist):
+        return jsonable(tolist())
+    return str(value)
 
 
 def sanitize(value: Any) -> Any:
@@ -37,6 +53,8 @@ def _finite(value: Any) -> Any:
 
 def dumps(value: Any, indent: int | None = 2) -> str:
     """A JSON value (``Solution.to_dict()``, a batch result) as text; NaN and infinities as strings."""
+    import json  # only to write JSON
+
     separators = None if indent is not None else (",", ":")
     try:
         return json.dumps(value, indent=indent, ensure_ascii=False, allow_nan=False, separators=separators)
