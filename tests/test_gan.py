@@ -13,8 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+import dlcalc
 from dlcalc.cli import app
-from dlcalc.core.gan import continuous_terms, discrete_terms, parse_density
+from dlcalc.core.gan import Component, Density, continuous_terms, discrete_terms
+from dlcalc.errors import InputError
+from dlcalc.parse.distributions import parse_density, parse_grid
+from dlcalc.sheets import run_question
 
 runner = CliRunner()
 
@@ -203,9 +207,9 @@ def test_jsd_of_densities_at_very_different_scales_matches_mpmath(p_text, q_text
 
 def test_the_two_ways_are_two_quadrature_rules_and_can_disagree(monkeypatch):
     """The ✓ lines are not identities of one computation: break Gauss–Legendre and both fail or differ."""
-    from dlcalc.core import gan
+    from dlcalc.core.gan import quadrature
 
-    monkeypatch.setattr(gan, "GAUSS_NODES", 1)  # a one-point rule per piece: the KL terms go wrong
+    monkeypatch.setattr(quadrature, "GAUSS_NODES", 1)  # a one-point rule per piece: the KL terms go wrong
     data = run_json("--p-data", "normal(0,1)", "--p-g", "normal(1,2)")
     assert [c["passed"] for c in data["checks"] if c["name"] == "V two ways"] == [False]
 
@@ -230,3 +234,148 @@ def test_default_points_follow_the_densities():
 def test_numbers_with_exponents_are_a_discrete_distribution():
     data = run_json("--p-data", "1e-3,0.999", "--p-g", "5e-1,0.5")
     assert data["inputs"]["p_data"] == [0.001, 0.999]
+
+
+# ---------------------------------------------------------------------------------------------
+# The API, the densities, the claim table, and independent checks of every number
+# ---------------------------------------------------------------------------------------------
+
+
+def test_typed_values_and_text_give_the_same_solution():
+    assert dlcalc.gan_optimal_d(p_data=[0.2, 0.5, 0.3], p_g=(0.4, 0.4, 0.2), support=["a", "b", "c"]).to_dict() == \
+        dlcalc.gan_optimal_d(p_data="0.2,0.5,0.3", p_g="0.4,0.4,0.2", support="a,b,c").to_dict()
+    mixture = Density((Component("normal", -2, 1, 0.5), Component("normal", 2, 1, 0.5)))
+    typed = dlcalc.gan_optimal_d(p_data=mixture, p_g=Density((Component("laplace", 0, 2),)), grid=(-4, 4, 9))
+    text = dlcalc.gan_optimal_d(p_data="0.5*normal(-2,1) + 0.5*normal(2,1)", p_g="laplace(0,2)", grid="-4:4:9")
+    assert typed.to_dict() == text.to_dict()
+    assert dlcalc.gan_optimal_d(p_data="normal(0,1)", p_g="normal(1,1)", x=[-1, 0.5]).to_dict() == \
+        dlcalc.gan_optimal_d(p_data="normal(0,1)", p_g="normal(1,1)", x="-1,0.5").to_dict()
+
+
+def test_the_api_returns_what_the_json_prints():
+    data = run_json("--p-data", "0.2,0.5,0.3", "--p-g", "0.4,0.4,0.2", "--check", "0.667,0.444,0.4", "--check",
+                    "v=-1.3")
+    sol = dlcalc.gan_optimal_d(p_data="0.2,0.5,0.3", p_g="0.4,0.4,0.2", check=["0.667,0.444,0.4", "v=-1.3"])
+    assert data == json.loads(sol.json())
+
+
+@pytest.mark.parametrize(("kwargs", "argument"), [
+    ({"p_g": [0.5, 0.5]}, "p_data"),
+    ({"p_data": [0.5, 0.5]}, "p_g"),
+    ({"p_data": [0.5, 0.6], "p_g": [0.5, 0.5]}, "p_data"),
+    ({"p_data": [0.5, 0.5], "p_g": "normal(0,1)"}, "p_g"),
+    ({"p_data": "normal(0,1)", "p_g": "normal(0,-1)"}, "p_g"),
+    ({"p_data": "normal(0,1)", "p_g": "normal(1,1)", "grid": "1:0:5"}, "grid"),
+    ({"p_data": "normal(0,1)", "p_g": "normal(1,1)", "x": [0], "grid": "-1:1:3"}, "grid"),
+    ({"p_data": "uniform(0,1)", "p_g": "uniform(0,1)", "x": [5]}, "x"),
+    ({"p_data": [0.5, 0.5], "p_g": [0.5, 0.5], "support": ["a"]}, "support"),
+    ({"p_data": [0.5, 0.5], "p_g": [0.5, 0.5], "plot": "d.pdf"}, "plot"),
+    ({"p_data": [0.5, 0.5], "p_g": [0.5, 0.5], "check": "w=1"}, "check"),
+])
+def test_bad_input_raises_input_error_naming_the_argument(kwargs, argument):
+    with pytest.raises(InputError) as info:
+        dlcalc.gan_optimal_d(**kwargs)
+    assert info.value.argument == argument
+
+
+def test_components_and_densities_check_their_own_parameters():
+    with pytest.raises(InputError, match="the scale must be positive"):
+        Component("normal", 0, 0)
+    with pytest.raises(InputError, match="needs a < b"):
+        Component("uniform", 2, 1)
+    with pytest.raises(InputError, match="parameters within ±1e100"):
+        Component("laplace", 1e200, 1)
+    with pytest.raises(InputError, match="sum to 0.9"):
+        Density((Component("normal", 0, 1, 0.5), Component("normal", 1, 1, 0.4)))
+    # the parser gives the same checks its option, and the grammar its columns
+    with pytest.raises(InputError, match="the scale must be positive") as info:
+        parse_density("laplace(0, -2)", "--p-g")
+    assert info.value.option == "--p-g"
+    with pytest.raises(InputError, match="weights must be positive, got -0.5 at column 24"):
+        parse_density("0.5*normal(0,1) + -0.5*normal(1,1)", "--p-data")
+    assert parse_density("N(0,1)", "--p-data") == Density((Component("normal", 0.0, 1.0),))
+    assert parse_grid("-1:1:5") == [-1.0, -0.5, 0.0, 0.5, 1.0] == parse_grid((-1, 1, 5))
+
+
+def test_a_density_is_one_function_for_a_point_and_for_many():
+    density = parse_density("0.3*laplace(1,0.5) + 0.5*normal(-1,2) + 0.2*uniform(0,1)", "--p-data")
+    xs = np.linspace(-5, 5, 41)
+    by_hand = [0.3 * math.exp(-abs(v - 1) / 0.5) / 1.0 + 0.5 * math.exp(-0.5 * ((v + 1) / 2) ** 2) /
+               (2 * math.sqrt(2 * math.pi)) + (0.2 if 0 <= v <= 1 else 0.0) for v in xs]
+    assert density.pdf(xs) == pytest.approx(by_hand, rel=1e-14)
+    assert [density.pdf(float(v)) for v in xs] == density.pdf(xs).tolist()
+    assert isinstance(density.pdf(0.5), float)
+
+
+def test_d_star_of_two_normals_in_closed_form():
+    """N(0,1) against N(1,1): p_data/p_g = exp(1/2 − x), so D* = 1/(1 + exp(x − 1/2))."""
+    xs = [-1.0, 0.0, 0.5, 1.0, 2.0]
+    d = dlcalc.gan_optimal_d(p_data="normal(0,1)", p_g="normal(1,1)", x=xs).result["d_star"].tolist()
+    assert d == pytest.approx([1 / (1 + math.exp(v - 0.5)) for v in xs], rel=1e-14)
+
+
+def test_claims_are_judged_through_the_claim_table():
+    sol = dlcalc.gan_optimal_d(p_data="0.5*normal(-2,1) + 0.5*normal(2,1)", p_g="0.5*normal(-2,1) + 0.5*normal(2,1)",
+                               x="-3,0,2.5")
+    assert sol.check("1/2, 1/2, 1/2").passed and sol.check("0.5").passed
+    assert sol.check({"v": -1.3863}).passed and sol.check("V=-1.3863").passed and sol.check({"d": 0.5}).passed
+    wrong = sol.check({"value": 0})
+    assert not wrong.passed and "2·JSD without the −log 4" in wrong.diagnosis
+    assert wrong.claimed == {"value": 0} and set(wrong.correct) == {"value"}
+    discrete = dlcalc.gan_optimal_d(p_data=[0.2, 0.5, 0.3], p_g=[0.4, 0.4, 0.2])
+    r = discrete.result
+    assert discrete.check({"jsd": round(r["jsd"], 5), "kl_data_mix": round(r["kl_data_mix"], 5),
+                           "kl_g_mix": round(r["kl_g_mix"], 5)}).passed
+    assert "without the ½" in discrete.check(f"jsd={2 * r['jsd']:.5f}").diagnosis
+    with pytest.raises(InputError, match="cannot check 'w'"):
+        discrete.check("w=1")
+    undefined = dlcalc.gan_optimal_d(p_data="uniform(0,1)", p_g="uniform(0.5,2)", grid="-1:3:9")
+    with pytest.raises(InputError, match="D\\* is undefined at some points"):
+        undefined.check("0.5")
+    assert undefined.check({"v": round(undefined.result["value"], 4)}).passed
+
+
+def test_sheets_judge_gan_claims():
+    record = run_question("q1", {"command": "gan-optimal-d", "p_data": "normal(0,1)", "p_g": "normal(0,1)",
+                                 "x": "-1,0,1", "claim": "1/2, 1/2, 1/2"})
+    assert record["passed"] is True, record
+    record = run_question("q2", {"command": "gan-optimal-d", "p_data": "0.2,0.5,0.3", "p_g": "0.4,0.4,0.2",
+                                 "claim": {"v": -1.2}})
+    assert record["passed"] is False and record["correct"] == {"value": pytest.approx(-1.336679753)}
+
+
+def test_kl_terms_of_densities_match_mpmath():
+    import mpmath
+
+    mpmath.mp.dps = 30
+    sol = dlcalc.gan_optimal_d(p_data="normal(0,1)", p_g="laplace(1,0.5)")
+
+    def pdf_p(x):
+        return mpmath.npdf(x, 0, 1)
+
+    def pdf_q(x):
+        return mpmath.exp(-abs(x - 1) / mpmath.mpf(0.5)) / 1
+
+    cuts = [-mpmath.inf, -12, -4, -1, 0, 1, 4, 12, 40, mpmath.inf]
+    kl_p = mpmath.quad(lambda x: pdf_p(x) * mpmath.log(2 * pdf_p(x) / (pdf_p(x) + pdf_q(x))), cuts)
+    kl_q = mpmath.quad(lambda x: pdf_q(x) * mpmath.log(2 * pdf_q(x) / (pdf_p(x) + pdf_q(x))) if pdf_q(x) > 0 else 0,
+                       cuts)
+    assert sol.result["kl_data_mix"] == pytest.approx(float(kl_p), abs=1e-9)
+    assert sol.result["kl_g_mix"] == pytest.approx(float(kl_q), abs=1e-9)
+    assert sol.result["value"] == pytest.approx(-math.log(4) + float(kl_p + kl_q), abs=1e-9)
+
+
+def test_the_plot_is_drawn_from_the_series_the_core_computes():
+    from dlcalc.core.gan import game
+    from dlcalc.render.plot import add_plot, terminal_plot
+
+    problem = game([0.2, 0.8], [0.5, 0.5])
+    series = problem.series()
+    assert series.xs == [0.0, 1.0] and series.d_star == pytest.approx([2 / 7, 8 / 13]) and series.discrete
+    densities = game(parse_density("normal(0,1)", "--p-data"), parse_density("normal(2,1)", "--p-g"), x=[-3, 5])
+    curve = densities.series()
+    assert len(curve.xs) == 400 and curve.xs[0] == -3 and curve.xs[-1] == pytest.approx(5)
+    drawing = terminal_plot(curve.xs, {"p_data": curve.p_data, "p_g": curve.p_g, "D*": curve.d_star})
+    assert drawing.splitlines()[-1].startswith(" x from -3 to 5")
+    sol = add_plot(dlcalc.gan_optimal_d(p_data=[0.2, 0.8], p_g=[0.5, 0.5]), series, "-")
+    assert sol.steps[-1].label == "Plot" and "●" in sol.steps[-1].value

@@ -1,10 +1,10 @@
-"""Sympy side of elbo: the discrete identity checked exactly, the derivation from KL(q ‖ p(z|x)) to
-ELBO + KL step by step, and the Gaussian KL's closed form by integration (cached on disk)."""
+"""Sympy side of elbo: the discrete identity checked exactly (``--symbolic``), the derivation from
+KL(q ‖ p(z|x)) to ELBO + KL step by step, and the Gaussian KL's closed form integrated by sympy
+(``--derive``; integrated on every call: nothing is cached)."""
 
 from __future__ import annotations
 
-import json
-import os
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 
 import sympy as sp
@@ -21,7 +21,11 @@ def _zero(expr: sp.Expr) -> bool:
         abs(float(sp.N(expr, 50))) < 1e-40
 
 
-def check_identity(sol: Solution, prior, likelihood, q, tag: str = "") -> None:
+Probabilities = Sequence[Fraction]
+
+
+def check_identity(sol: Solution, prior: Probabilities, likelihood: Probabilities, q: Probabilities,
+                   tag: str = "") -> None:
     """✓: log p(x) = ELBO + KL(q ‖ p(z|x)) with exact rationals, simplified by sympy to 0 = 0."""
     p_z = [_r(v) for v in prior]
     lik = [_r(v) for v in likelihood]
@@ -30,11 +34,11 @@ def check_identity(sol: Solution, prior, likelihood, q, tag: str = "") -> None:
     elbo = sum(qv * sp.log(l_ * pz / qv) for qv, l_, pz in zip(qz, lik, p_z, strict=True) if qv != 0)
     kl = sum(qv * sp.log(qv / (pz * l_ / px)) for qv, l_, pz in zip(qz, lik, p_z, strict=True) if qv != 0)
     ok = _zero(sp.log(px) - elbo - kl)
-    sol.check(f"the identity exactly{tag}", "sympy", ok,
-              f"with exact rationals, ln({px}) − ELBO − KL(q ‖ p(z|x)) simplifies to 0")
+    sol.add_check(f"the identity exactly{tag}", "sympy", ok,
+                  f"with exact rationals, ln({px}) − ELBO − KL(q ‖ p(z|x)) simplifies to 0")
 
 
-def derivation(sol: Solution, prior, likelihood, q) -> None:
+def derivation(sol: Solution, prior: Probabilities, likelihood: Probabilities, q: Probabilities) -> None:
     """``--derive``: the seed's Q3 derivation, each step checked by sympy on the discrete numbers."""
     p_z = [_r(v) for v in prior]
     lik = [_r(v) for v in likelihood]
@@ -44,7 +48,7 @@ def derivation(sol: Solution, prior, likelihood, q) -> None:
     post = [j / px for j in joint]
     pairs = [(qv, j, po, pz, li) for qv, j, po, pz, li in zip(qz, joint, post, p_z, lik, strict=True) if qv != 0]
 
-    def total(term) -> sp.Expr:
+    def total(term: Callable[..., sp.Expr]) -> sp.Expr:
         return sum(term(*pair) for pair in pairs)
 
     steps = [
@@ -71,7 +75,7 @@ def derivation(sol: Solution, prior, likelihood, q) -> None:
         if value is not None:
             ok = _zero(value - first)
             note = f"{why}; sympy: equal to the first line exactly ({'✓' if ok else '✗'})"
-            sol.check(f"derivation step {number}", "sympy", ok, f"{why}: the same value as step 1, exactly")
+            sol.add_check(f"derivation step {number}", "sympy", ok, f"{why}: the same value as step 1, exactly")
         else:
             if text.startswith("ln p(x)"):
                 ok = _zero(sp.log(px) - total(lambda qv, j, po, pz, li: qv * sp.log(j / qv)) - first)
@@ -80,53 +84,25 @@ def derivation(sol: Solution, prior, likelihood, q) -> None:
                            (total(lambda qv, j, po, pz, li: qv * sp.log(li)) -
                             total(lambda qv, j, po, pz, li: qv * sp.log(qv / pz))))
             note = f"{why}; sympy: holds exactly on these numbers ({'✓' if ok else '✗'})"
-            sol.check(f"derivation step {number}", "sympy", ok, f"{why}: holds exactly on these numbers")
+            sol.add_check(f"derivation step {number}", "sympy", ok, f"{why}: holds exactly on these numbers")
         sol.step(f"Derivation, step {number}", text, value=float(sp.N(value)) if value is not None else None,
                  note=note, latex=latex)
 
 
-CACHE = os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "dlcalc",
-                     "gaussian-kl.json")
-
-
 def gaussian_kl_closed_form(sol: Solution) -> None:
-    """sympy integrates ∫ q ln(q/p) dz for two Gaussians; the result is compared with the formula used.
-
-    The comparison's outcome is cached (by sympy version) in ~/.cache/dlcalc, so a repeat call skips
-    the integration; the cache holds only text and a yes/no, never code.
-    """
-    version = sp.__version__
-    cached = None
-    try:
-        with open(CACHE, encoding="utf-8") as handle:
-            data = json.load(handle)
-        if data.get("sympy") == version and isinstance(data.get("result"), str):
-            cached = data
-    except (OSError, ValueError):
-        pass
-    if cached is None:
-        z, mu, mu_p = sp.symbols("z mu mu_p", real=True)
-        s, s_p = sp.symbols("sigma sigma_p", positive=True)
-        q = sp.exp(-(z - mu) ** 2 / (2 * s**2)) / sp.sqrt(2 * sp.pi * s**2)
-        log_ratio = -(z - mu) ** 2 / (2 * s**2) + (z - mu_p) ** 2 / (2 * s_p**2) - sp.log(s / s_p)
-        integral = sp.simplify(sp.integrate(q * sp.expand(log_ratio), (z, -sp.oo, sp.oo), conds="none"))
-        formula = sp.Rational(1, 2) * (s**2 / s_p**2 + (mu - mu_p) ** 2 / s_p**2 - 1 - sp.log(s**2 / s_p**2))
-        agrees = sp.simplify(sp.expand_log(integral - formula, force=True)) == 0
-        cached = {"sympy": version, "result": sp.sstr(integral), "agrees": bool(agrees)}
-        try:
-            os.makedirs(os.path.dirname(CACHE), exist_ok=True)
-            with open(CACHE, "w", encoding="utf-8") as handle:
-                json.dump(cached, handle)
-        except OSError:
-            pass
-        how = "integrated now"
-    else:
-        how = f"cached in {CACHE}"
+    """sympy integrates ∫ q ln(q/p) dz for two Gaussians; the result is compared with the formula used."""
+    z, mu, mu_p = sp.symbols("z mu mu_p", real=True)
+    s, s_p = sp.symbols("sigma sigma_p", positive=True)
+    q = sp.exp(-(z - mu) ** 2 / (2 * s**2)) / sp.sqrt(2 * sp.pi * s**2)
+    log_ratio = -(z - mu) ** 2 / (2 * s**2) + (z - mu_p) ** 2 / (2 * s_p**2) - sp.log(s / s_p)
+    integral = sp.simplify(sp.integrate(q * sp.expand(log_ratio), (z, -sp.oo, sp.oo), conds="none"))
+    formula = sp.Rational(1, 2) * (s**2 / s_p**2 + (mu - mu_p) ** 2 / s_p**2 - 1 - sp.log(s**2 / s_p**2))
+    agrees = sp.simplify(sp.expand_log(integral - formula, force=True)) == 0
     sol.step("Gaussian KL by integration", "KL(N(μ, σ²) ‖ N(μ_p, σ_p²)) = ∫ q(z) ln(q(z)/p(z)) dz",
-             f"sympy: {cached['result']}", None,
-             note=f"equals ½(σ²/σ_p² + (μ − μ_p)²/σ_p² − 1 − ln(σ²/σ_p²)) ({how})",
+             f"sympy: {sp.sstr(integral)}", None,
+             note="equals ½(σ²/σ_p² + (μ − μ_p)²/σ_p² − 1 − ln(σ²/σ_p²)) (integrated now)",
              latex=r"\mathrm{KL}(\mathcal{N}(\mu,\sigma^2)\,\|\,\mathcal{N}(\mu_p,\sigma_p^2)) = \tfrac12\Big("
                    r"\tfrac{\sigma^2}{\sigma_p^2} + \tfrac{(\mu-\mu_p)^2}{\sigma_p^2} - 1 - "
                    r"\ln\tfrac{\sigma^2}{\sigma_p^2}\Big)")
-    sol.check("Gaussian KL closed form by integration", "sympy", bool(cached["agrees"]),
-              "sympy's integral of q ln(q/p) over the real line simplifies to the closed form used")
+    sol.add_check("Gaussian KL closed form by integration", "sympy", bool(agrees),
+                  "sympy's integral of q ln(q/p) over the real line simplifies to the closed form used")

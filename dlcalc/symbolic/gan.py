@@ -27,7 +27,7 @@ def derivation(sol: Solution) -> None:
              latex=r"f'(y) = \frac{a}{y} - \frac{b}{1-y} = 0 \iff y = \frac{a}{a+b}")
     sol.step("Derivation: a maximum", "f″(y) = −a/y² − b/(1 − y)²", f"sympy: f″(a/(a+b)) = {sp.sstr(at_root)}",
              "< 0" if negative else "?", latex=r"f''(y) = -\frac{a}{y^2} - \frac{b}{(1-y)^2} < 0")
-    sol.check("D* = a/(a + b) is the maximum", "sympy", root is not None and sp.simplify(root - a / (a + b)) == 0
+    sol.add_check("D* = a/(a + b) is the maximum", "sympy", root is not None and sp.simplify(root - a / (a + b)) == 0
               and negative, "f′ has the single root a/(a+b) and f″ is negative there for all a, b > 0")
     p, q = sp.symbols("p q", positive=True)
     value = p * sp.log(p / (p + q)) + q * sp.log(q / (p + q))
@@ -40,6 +40,6 @@ def derivation(sol: Solution) -> None:
              note="multiply inside each log by ½·2: log(p/(p+q)) = log(p/m) − log 2, and ∫p = ∫q = 1",
              latex=r"V(D^*,G) = -\log 4 + \mathrm{KL}\big(p_{\mathrm{data}} \,\|\, m\big) + "
                    r"\mathrm{KL}\big(p_g \,\|\, m\big) = -\log 4 + 2\,\mathrm{JSD}(p_{\mathrm{data}} \,\|\, p_g)")
-    sol.check("V(D*, G) = −log 4 + 2·JSD pointwise", "sympy", same,
+    sol.add_check("V(D*, G) = −log 4 + 2·JSD pointwise", "sympy", same,
               "p log(p/(p+q)) + q log(q/(p+q)) − [−log 4·(p+q)/2 + p log(p/m) + q log(q/m)] simplifies to 0; "
               "integrated, (p+q)/2 has mass 1")
