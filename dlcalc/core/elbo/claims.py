@@ -13,9 +13,10 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from dlcalc.claims import ClaimTable, Mistake, Quantity, mistake
 from dlcalc.core.elbo.formulas import LN2, gaussian_kl_terms
 from dlcalc.errors import InputError
-from dlcalc.solution import ClaimTable, Mistake, Quantity, Solution, mistake, non_finite_at
+from dlcalc.solution import Solution, non_finite_at
 
 NAMES = ("elbo", "kl", "recon", "log_px", "kl_posterior")
 

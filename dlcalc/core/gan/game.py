@@ -14,11 +14,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlcalc import show
+from dlcalc.claims import ClaimTable, Mistake, Quantity, mistake
 from dlcalc.core.gan.densities import Density, default_points, discrete
 from dlcalc.core.gan.quadrature import continuous_terms, discrete_terms
 from dlcalc.errors import InputError
 from dlcalc.solution import Preview, Solution
-from dlcalc.verify import ClaimTable, Mistake, Quantity, mistake
 
 LOG4 = math.log(4.0)
 MAX_POINT_STEPS = 12  # a grid's points written out; the rest are in --json
