@@ -142,6 +142,7 @@ SYMBOLS: dict[str, str] = {
     "′": "'", "″": "''", "✓": r"\checkmark", "✔": r"\checkmark", "✗": r"\times", "✘": r"\times",
     "ℝ": r"\mathbb{R}", "ℕ": r"\mathbb{N}", "ℤ": r"\mathbb{Z}", "𝔼": r"\mathbb{E}", "ℓ": r"\ell",
     "∎": r"\blacksquare", "\u00a0": r"\ ", "\u2009": r"\,", "\u202f": r"\,",
+    "½": r"\tfrac{1}{2}", "¼": r"\tfrac{1}{4}", "¾": r"\tfrac{3}{4}",
     **GREEK,
 }  # fmt: skip
 
