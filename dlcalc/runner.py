@@ -19,12 +19,13 @@ from dlcalc.solution import Solution
 
 
 @cache
-def _parameters(name: str) -> tuple[Any, frozenset[str], frozenset[str]]:
-    """The API function, its keyword arguments, and those that are switches (annotated bool)."""
+def _parameters(name: str) -> tuple[Any, frozenset[str], frozenset[str], frozenset[str]]:
+    """The API function, its keyword arguments, those that are switches (annotated bool), those required."""
     function = api_function(name)
     parameters = inspect.signature(function).parameters
     switches = frozenset(key for key, p in parameters.items() if p.annotation in (bool, "bool"))
-    return function, frozenset(parameters), switches
+    required = frozenset(key for key, p in parameters.items() if p.default is inspect.Parameter.empty)
+    return function, frozenset(parameters), switches, required
 
 
 def run(name: Any, options: dict[str, Any]) -> Solution:
@@ -33,7 +34,7 @@ def run(name: Any, options: dict[str, Any]) -> Solution:
         close = get_close_matches(str(name), RUNNABLE, n=1)
         raise InputError(f"unknown command {name!r}" + (f"; did you mean {close[0]}?" if close else "") +
                          f" (one of {', '.join(RUNNABLE)})", "command")
-    function, known, switches = _parameters(name)
+    function, known, switches, required = _parameters(name)
     kwargs: dict[str, Any] = {}
     for key, value in options.items():
         argument = str(key).replace("-", "_")
@@ -44,4 +45,6 @@ def run(name: Any, options: dict[str, Any]) -> Solution:
         if argument in switches and not isinstance(value, bool):
             raise InputError(f"--{argument.replace('_', '-')} is a switch: true or false, got {value!r}", str(key))
         kwargs[argument] = value
+    for argument in sorted(required - set(kwargs)):
+        raise InputError(f"{name} needs --{argument.replace('_', '-')}", argument)
     return function(**kwargs)

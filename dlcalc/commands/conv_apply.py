@@ -42,7 +42,7 @@ EXAMPLES = examples(
 MATRIX = "Matrix: \"1 2; 3 4\", \"[[1,2],[3,4]]\", @file.npy|csv|json, or - for stdin."
 
 
-def conv_apply(input: Any, kernel: Any = None, *, padding: Any = 0, stride: Any = None, dilation: Any = 1,
+def conv_apply(input: Any = None, kernel: Any = None, *, padding: Any = 0, stride: Any = None, dilation: Any = 1,
                bias: Any = None, flip: bool = False, pad_mode: str = "zeros", groups: int | str = 1,
                pool: str | None = None, kernel_size: Any = None, ceil_mode: bool = False,
                count_include_pad: bool = True, convention: str = "torch", cell: Any = None,
@@ -78,7 +78,7 @@ def conv_apply(input: Any, kernel: Any = None, *, padding: Any = 0, stride: Any 
     return sol.checked(check, rtol=rtol, atol=atol)
 
 
-def apply_problem(input: Any, kernel: Any = None, *, padding: Any = 0, stride: Any = None, dilation: Any = 1,
+def apply_problem(input: Any = None, kernel: Any = None, *, padding: Any = 0, stride: Any = None, dilation: Any = 1,
                   bias: Any = None, flip: bool = False, pad_mode: str = "zeros", groups: int | str = 1,
                   pool: str | None = None, kernel_size: Any = None, ceil_mode: bool = False,
                   count_include_pad: bool = True, convention: str = "torch", stdin: Any = None) -> "ApplySpec":
