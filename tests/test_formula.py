@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dlcalc.errors import InputError
-from dlcalc.symbolic.formula import LEFT, MAX_LENGTH, NAMES, parse_formula, to_latex, to_notation
+from dlcalc.parse.formula import LEFT, MAX_LENGTH, NAMES, parse_formula
+from dlcalc.symbolic.notation import to_latex, to_notation
 
 S = {name: sp.Symbol(name, real=True) for name in NAMES}
 dh, dc, dc_next, f_next, i, f, o, g, c, c_prev, h_prev, x, h, do, di, df, dg = (S[n] for n in NAMES)

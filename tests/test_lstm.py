@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+import dlcalc
 from dlcalc.cli import app
 from dlcalc.core.lstm import (
     backward,
@@ -20,7 +21,7 @@ from dlcalc.core.lstm import (
     draw,
     finite_difference_errors,
     forward,
-    lstm_request,
+
     step_values,
 )
 
@@ -186,7 +187,7 @@ def test_bad_shapes_and_overflow(tmp_path):
 
 
 def test_library_use():
-    sol = lstm_request(hidden=2, input_size=2, seed=1)
+    sol = dlcalc.lstm_grads(hidden=2, input_size=2, seed=1)
     assert sol.all_checks_passed
 
 

@@ -1,11 +1,18 @@
-"""``dlcalc lstm-grads``: one LSTM step's backward pass (or BPTT), verified, and formula checking."""
+"""``dlcalc lstm-grads`` and :func:`dlcalc.lstm_grads`: one LSTM step's backward pass (or BPTT), verified,
+and claimed gradient formulas judged."""
 
-from typing import Annotated
+import dataclasses
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any
 
 import click
 import typer
 
 from dlcalc.commands import AtolOpt, JsonOpt, LatexOpt, MarkdownOpt, RtolOpt, command_app, examples, finish, output_mode
+from dlcalc.errors import InputError
+
+if TYPE_CHECKING:  # imported when the command runs, not when its module loads
+    from dlcalc.solution import ClaimTable, Solution, Verdict
 
 app = command_app()
 
@@ -13,6 +20,9 @@ app = command_app()
 GATE_ORDER = click.Choice(["ifog", "ifgo"])
 LOSS = click.Choice(["sum", "mse"])
 
+FORMULA_NAMES = ("do", "dc", "di", "df", "dg", "dc_prev", "di_hat", "df_hat", "do_hat", "dg_hat")
+"""The gradients a claimed formula may define: the keys of :data:`dlcalc.parse.formula.LEFT`, written out
+because importing that package imports sympy, which only a formula being judged should."""
 
 EXAMPLES = examples(
     "dlcalc lstm-grads",
@@ -23,6 +33,153 @@ EXAMPLES = examples(
     "dlcalc lstm-grads --formulas --latex",
 )
 INPUTS = "Values"
+
+
+def lstm_grads(hidden: int | str | None = None, input_size: int | str | None = None, seed: int | str = 0,
+               values: Any = None, gate_order: str = "ifog", steps: int | str | None = None, loss: str = "sum",
+               target: Any = None, formulas: bool = False, symbolic: bool = False, check: Any = None,
+               check_formula: str | list[str] | None = None, rtol: float | None = None,
+               atol: float | None = None) -> "Solution":
+    """One LSTM step's forward and backward pass (or backpropagation through ``steps`` steps), every
+    gradient checked against central differences; claimed values and gradient formulas judged.
+
+    ``z = W·[h_{t−1}; x_t] + b``; ``i, f, o = σ(ẑ)``, ``g = tanh(ẑ_g)``; ``c_t = f ⊙ c_{t−1} + i ⊙ g``;
+    ``h_t = o ⊙ tanh(c_t)`` (Hochreiter & Schmidhuber 1997 with a forget gate, PyTorch's ``nn.LSTM``;
+    Goodfellow et al., *Deep Learning*, §10.10.1). ``values`` is ``"@cell.json"`` or a dict of numbers,
+    lists or arrays (any of W, b, x, h_prev, c_prev, dh, dc_next, f_next, and xs, targets, h0, c0 with
+    ``steps``); the rest is drawn from ``seed``. ``gate_order`` is ``ifog`` or PyTorch's ``ifgo``;
+    ``loss`` (through time) ``sum`` or ``mse`` against ``target``. ``check`` is ``"NAME=VALUES"`` (or a
+    list of them, or a dict), ``check_formula`` a formula such as ``"di = dc*g"`` (or a list), judged
+    by sympy for all values; ``formulas`` derives each formula with sympy, ``symbolic`` checks them.
+
+    Example:
+        >>> import dlcalc
+        >>> sol = dlcalc.lstm_grads(values={"W": [[0, 0]] * 4, "b": [0, 0, 0, 0], "x": [2], "h_prev": [3],
+        ...                                 "c_prev": [1], "dh": [1], "dc_next": [0.4], "f_next": [0.5]})
+        >>> sol.result["forward"]["c"].tolist(), sol.result["grads"]["di"].tolist()
+        ([0.5], [0.0])
+        >>> sol.check("di=0").passed, sol.check({"df": 0.2}).passed
+        (True, False)
+        >>> dlcalc.lstm_grads(check_formula="di = dh*g").verdict.diagnosis
+        'δi_t = δh_t ⊙ g_t: δh_t stands where δc_t belongs (δc_t = δh_t ⊙ o_t ⊙ (1 − tanh²(c_t)) + δc_{t+1} ⊙ f_{t+1})'
+    """
+    from dlcalc.commands import choice
+    from dlcalc.core.lstm import lstm_solution
+    from dlcalc.parse.numbers import as_int
+
+    choice(gate_order, ("ifog", "ifgo"), "--gate-order")
+    choice(loss, ("sum", "mse"), "--loss")
+    sol = lstm_solution(
+        _given(values), hidden=as_int(hidden, "--hidden") if hidden is not None else None,
+        input_size=as_int(input_size, "--input-size") if input_size is not None else None,
+        seed=as_int(seed, "--seed"), order=gate_order, steps=as_int(steps, "--steps") if steps is not None else None,
+        loss=loss, target=_target(target) if target is not None else None)
+    if formulas or symbolic:
+        from dlcalc.symbolic.lstm import derive, formulas_solution, symbolic_check
+
+        if formulas:
+            formulas_solution(sol, derive())
+        else:
+            symbolic_check(sol)
+    if sol.claims is not None:
+        sol.claims = with_formulas(sol.claims)
+    return sol.checked(named=_named(check), formulas=_texts(check_formula, "--check-formula"), rtol=rtol, atol=atol)
+
+
+def with_formulas(table: "ClaimTable") -> "ClaimTable":
+    """lstm-grads' claim table with the judge of claimed formulas (sympy, imported when one is judged)
+    and the other spellings of the names (``δi_t``, ``dzi``, ``δc_{t−1}``)."""
+    return dataclasses.replace(table, formula=judge_formula, formula_names=FORMULA_NAMES, resolve=resolve_name)
+
+
+def judge_formula(text: str) -> "tuple[str, Verdict]":
+    """``NAME = FORMULA`` judged for all values by :func:`dlcalc.symbolic.lstm.judge_text`."""
+    from dlcalc.symbolic.lstm import judge_text
+
+    return judge_text(text, "--check-formula")
+
+
+def resolve_name(name: str) -> str | None:
+    """The canonical name (``di``, ``dc_prev``, ``di_hat``) of a spelling the formula lexer reads (``δi_t``,
+    ``\\delta c_{t-1}``, ``dzi``), or None when it is not one name."""
+    from dlcalc.parse.formula.lexer import Lexer
+
+    try:
+        tokens = Lexer(name, "--check").run()
+    except InputError:
+        return None
+    if len(tokens) == 2 and tokens[0].kind == "name" and tokens[1].kind == "end":
+        return str(tokens[0].value)
+    return None
+
+
+def _named(check: Any) -> list[tuple[str, Any, str]]:
+    """``--check`` claims as (name, values, option): ``"di=0.0123,-0.2"`` texts (one or a list), or a dict."""
+    if check is None:
+        return []
+    if isinstance(check, Mapping):
+        return [(str(name), value, "--check") for name, value in check.items()]
+    items: list[tuple[str, Any, str]] = []
+    for claim in [check] if isinstance(check, (str, Mapping)) else list(check):
+        if isinstance(claim, Mapping):
+            items += _named(claim)
+            continue
+        text = str(claim)
+        if "=" not in text:
+            raise InputError(f"expected NAME=VALUES such as di=0.0123,-0.2, got {text!r}", "--check")
+        name, value = (part.strip() for part in text.split("=", 1))
+        items.append((name, value, "--check"))
+    return items
+
+
+def _texts(value: str | list[str] | None, option: str) -> list[str]:
+    if value is None:
+        return []
+    texts = [value] if isinstance(value, str) else list(value)
+    for text in texts:
+        if not isinstance(text, str):
+            raise InputError(f"expected formula text, got {type(text).__name__}", option)
+    return texts
+
+
+def _given(values: Any) -> dict[str, Any]:
+    """``--values``: ``@cell.json`` (or its path), or a dict of numbers, lists or arrays, as float64 arrays."""
+    from dlcalc.core.lstm import as_values
+
+    if values is None:
+        return {}
+    if isinstance(values, Mapping):
+        return as_values(values)
+    if not isinstance(values, str):
+        raise InputError(f"expected @file.json or a dict of values, got {type(values).__name__}", "--values")
+    import json
+    import os
+
+    from dlcalc.parse.files import read_text_file
+
+    text = values.strip()
+    if text.startswith("@"):
+        text = text[1:].strip()
+    raw = read_text_file(os.path.expanduser(text), repr(text), "--values")
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise InputError(f"{text!r} is not JSON: {error.msg} at line {error.lineno}, column {error.colno}",
+                         "--values") from None
+    except RecursionError:
+        raise InputError(f"{text!r} nests its lists too deeply", "--values") from None
+    if not isinstance(data, dict):
+        raise InputError(f"expected a JSON object with keys such as W, b, x, got {type(data).__name__}", "--values")
+    return as_values(data, f" in {text!r}")
+
+
+def _target(target: Any) -> Any:
+    """``--target``: T×H (or H values) as a matrix's text, nested lists or an array."""
+    import numpy as np
+
+    from dlcalc.parse.matrices import as_array
+
+    return np.asarray(as_array(target, "--target"), dtype=np.float64)
 
 
 @app.command("lstm-grads", epilog=EXAMPLES)
@@ -64,10 +221,5 @@ def lstm_grads_command(
     z = W·[h_{t−1}; x_t] + b; i, f, o = σ, g = tanh; c_t = f ⊙ c_{t−1} + i ⊙ g; h_t = o ⊙ tanh(c_t).
     """
     mode = output_mode(json_, latex, markdown)
-    from dlcalc.core.lstm import lstm_request
-
-    solution = lstm_request(
-        hidden=hidden, input_size=input_size, seed=seed, values=values, order=gate_order, steps=steps,
-        loss=loss, target=target, formulas=formulas, symbolic=symbolic, check_formula=check_formula,
-        check=check, rtol=rtol, atol=atol)
-    return finish(solution, mode)
+    return finish(lstm_grads(hidden, input_size, seed, values, gate_order, steps, loss, target, formulas, symbolic,
+                             check, check_formula, rtol, atol), mode)

@@ -6,13 +6,19 @@ The cell is written with its gates as symbols (i, f, o, g are the post-activatio
 formulas are element-wise. A claimed formula is decided for all values: both sides are rewritten
 in the primitive quantities (δh_t, δc_{t+1}, f_{t+1}, i, f, o, g, c_{t−1}) and their difference
 simplified to zero — or not, and then a counterexample is found and the difference explained.
+
+The command layer calls :func:`derive`, :func:`formulas_solution`, :func:`symbolic_check` and
+:func:`judge_text` (the judge of a claimed ``NAME = FORMULA`` in lstm-grads' claim table).
 """
 
 from __future__ import annotations
 
 import sympy as sp
 
-from dlcalc.solution import Solution
+from dlcalc.errors import InputError
+from dlcalc.parse.formula import LEFT, NAMES, parse_formula
+from dlcalc.solution import Solution, Verdict
+from dlcalc.symbolic.notation import to_latex, to_notation
 
 R = {"real": True}
 dh, dc_next, f_next, i, f, o, g, c_prev, h_prev, x = sp.symbols("dh dc_next f_next i f o g c_prev h_prev x", **R)
@@ -92,8 +98,6 @@ def _numerically_zero(expr: sp.Expr) -> bool:
 
 def formulas_solution(sol: Solution, derived: dict[str, sp.Expr] | None = None) -> None:
     """``--formulas``: each formula in the seed's notation, with sympy's derivative shown equal."""
-    from dlcalc.symbolic.formula import LEFT, to_latex, to_notation
-
     derived = derived or derive()
     for key in ORDER:
         formula = FORMULAS[key]
@@ -105,9 +109,18 @@ def formulas_solution(sol: Solution, derived: dict[str, sp.Expr] | None = None) 
         sol.step(f"{LEFT.get(key, key)}", f"{LEFT.get(key, key)} = {shown}", raw, value=None,
                  note=f"{'✓' if ok else '✗'} sympy's {where} of the cell equals it for all values",
                  latex=f"{_latex_left(key)} = {to_latex(formula)}")
-        sol.check(f"{LEFT.get(key, key)} symbolically", "sympy", ok,
-                  f"sympy's {where} of L = δh_t·o_t·tanh(c_t) + δc_{{t+1}}·f_{{t+1}}·c_t minus the formula "
-                  "simplifies to 0")
+        sol.add_check(f"{LEFT.get(key, key)} symbolically", "sympy", ok,
+                      f"sympy's {where} of L = δh_t·o_t·tanh(c_t) + δc_{{t+1}}·f_{{t+1}}·c_t minus the formula "
+                      "simplifies to 0")
+
+
+def symbolic_check(sol: Solution, derived: dict[str, sp.Expr] | None = None) -> None:
+    """``--symbolic``: one check that every backward formula equals sympy's derivative of the cell."""
+    derived = derived or derive()
+    bad = [key for key in ORDER if not agrees(key, derived[key])]
+    sol.add_check("the formulas symbolically", "sympy", not bad,
+                  "each backward formula above equals sympy's derivative of the cell, for all values" if not bad
+                  else f"differs for {', '.join(bad)}")
 
 
 def _latex_left(key: str) -> str:
@@ -126,10 +139,18 @@ POINT = {dh: sp.Rational(1, 2), dc_next: sp.Rational(-3, 10), f_next: sp.Rationa
          h_prev: sp.Rational(1, 10), x: sp.Rational(3, 10)}
 
 
+def judge_text(text: str, option: str = "--check-formula") -> tuple[str, Verdict]:
+    """A claimed formula ``NAME = FORMULA`` (text) judged for all values: (the gradient's name, the verdict
+    with the claim and the right formula in the seed's notation)."""
+    key, expr = parse_formula(text, option)
+    if key not in FORMULAS:
+        raise InputError(f"{key} is not one of the formulas checked here ({', '.join(FORMULAS)})", option)
+    ok, lines, diagnosis = judge(key, expr)
+    return key, Verdict(to_notation(expr), to_notation(FORMULAS[key]), ok, lines, diagnosis)
+
+
 def judge(key: str, claim: sp.Expr) -> tuple[bool, list[str], str | None]:
     """(correct, details, diagnosis) for the claim ``key = claim``."""
-    from dlcalc.symbolic.formula import LEFT, NAMES, to_notation
-
     truth = FORMULAS[key]
     left = LEFT.get(key, key)
     full_truth, full_claim = expand_defs(truth), expand_defs(claim)
@@ -177,8 +198,6 @@ def _structural(expr: sp.Expr) -> sp.Expr:
 def _explain(key: str, claim: sp.Expr, truth: sp.Expr) -> str:
     """What the claim misses or adds, term by term (e.g. "misses the factor o_t ⊙ (1 − tanh²(c_t))
     and the path δc_{t+1} ⊙ f_{t+1}")."""
-    from dlcalc.symbolic.formula import to_notation
-
     try:
         truth_terms = list(sp.Add.make_args(_structural(truth)))
         claim_terms = list(sp.Add.make_args(_structural(claim)))
