@@ -21,7 +21,6 @@ from dlcalc.core.lstm import (
     draw,
     finite_difference_errors,
     forward,
-
     step_values,
 )
 
