@@ -79,7 +79,6 @@ def params(input: Value | None = None, layers: Any = None, preset: str | None = 
     from dlcalc.parse.numbers import as_int
     from dlcalc.parse.shapes import as_shape
 
-
     sources = [name for name, given in (("--layers", layers), ("--preset", preset), ("--filters", filters))
                if given is not None]
     if len(sources) > 1:
