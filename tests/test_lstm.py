@@ -1,9 +1,14 @@
-"""lstm-grads: a hand-worked scalar cell, finite differences on random cells, BPTT, gate orders, errors."""
+"""lstm-grads: a hand-worked scalar cell and the default cell against an independent scalar computation,
+finite differences on random cells (and a wrong gradient caught), BPTT, gate orders, errors, the API,
+and the claim tables (values, formulas, spellings, through time)."""
 
 from __future__ import annotations
 
 import json
 import math
+import struct
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -15,14 +20,24 @@ from typer.testing import CliRunner
 
 import dlcalc
 from dlcalc.cli import app
+from dlcalc.commands.lstm_grads import FORMULA_NAMES, lstm_grads, resolve_name
+from dlcalc.core import lstm
 from dlcalc.core.lstm import (
+    FD_PASS,
+    FORWARD_KEYS,
+    GRAD_KEYS,
+    STEP_KEYS,
+    Vector,
     backward,
     bptt,
     draw,
     finite_difference_errors,
     forward,
+    rel_error,
+    step_pass,
     step_values,
 )
+from dlcalc.errors import InputError
 
 runner = CliRunner()
 
@@ -186,7 +201,7 @@ def test_bad_shapes_and_overflow(tmp_path):
 
 
 def test_library_use():
-    sol = dlcalc.lstm_grads(hidden=2, input_size=2, seed=1)
+    sol = lstm_grads(hidden=2, input_size=2, seed=1)
     assert sol.all_checks_passed
 
 
@@ -257,3 +272,281 @@ def test_the_finite_difference_sample_shrinks_for_large_cells_and_a_huge_one_is_
     assert time.perf_counter() - started < 2  # refused before drawing a 16384×8192 W
     monkeypatch.setenv("DLCALC_MAX_WORK", "1000")
     assert_bad_input(runner.invoke(app, ["lstm-grads", "--hidden", "3"]), "more than the limit of 1,000")
+
+
+# ---------------------------------------------------------------------------------------------
+# Every number of the default cell, against an independent scalar computation
+# ---------------------------------------------------------------------------------------------
+
+
+def scalar_cell(v: dict) -> tuple[dict, dict]:
+    """One step of a cell with H = M = 1, number by number with math (ifog rows)."""
+    W, b = v["W"], v["b"]
+    h, x, cp, dh, dcn, fn = (v[k][0] for k in ("h_prev", "x", "c_prev", "dh", "dc_next", "f_next"))
+    z = [W[r][0] * h + W[r][1] * x + b[r] for r in range(4)]
+
+    def sig(u: float) -> float:
+        return 1 / (1 + math.exp(-u))
+
+    i, f, o, g = sig(z[0]), sig(z[1]), sig(z[2]), math.tanh(z[3])
+    c = f * cp + i * g
+    fw = {"z_i": z[0], "z_f": z[1], "z_o": z[2], "z_g": z[3], "i": i, "f": f, "o": o, "g": g, "c": c,
+          "tanh_c": math.tanh(c), "h": o * math.tanh(c)}
+    dc = dh * o * (1 - math.tanh(c) ** 2) + dcn * fn
+    do, di, df, dg = dh * math.tanh(c), dc * g, dc * cp, dc * i
+    dz = [di * i * (1 - i), df * f * (1 - f), do * o * (1 - o), dg * (1 - g * g)]
+    grads = {"do": do, "dc": dc, "di": di, "df": df, "dg": dg, "dz": dz, "dW": [[d * h, d * x] for d in dz],
+             "db": dz, "dh_prev": sum(W[r][0] * dz[r] for r in range(4)),
+             "dc_prev": dc * f, "dx": sum(W[r][1] * dz[r] for r in range(4))}
+    return fw, grads
+
+
+@pytest.mark.parametrize("seed", [0, 1, 11, 2**70])
+def test_the_default_cell_against_an_independent_scalar_computation(seed):
+    data = run_json("--seed", str(seed))
+    fw, grads = scalar_cell(data["inputs"])
+    for key in FORWARD_KEYS:
+        assert data["result"]["forward"][key] == [pytest.approx(fw[key], rel=1e-12, abs=1e-15)], key
+    for key in GRAD_KEYS:
+        expected = np.ravel(grads[key])
+        assert np.allclose(np.ravel(data["result"]["grads"][key]), expected, rtol=1e-12, atol=1e-15), key
+
+
+# ---------------------------------------------------------------------------------------------
+# Values drawn from the seed: numpy's generator, in a fixed order
+# ---------------------------------------------------------------------------------------------
+
+HUGE_SEEDS = [2**32 - 1, 2**32, 2**64 - 1, 2**64 + 5, 2**127 + 3, 2**128 - 1]
+
+
+def bits(values) -> list[bytes]:
+    """Every float as its 8 bytes: equal means bit for bit, the sign of zero included."""
+    return [struct.pack("<d", x) for x in np.asarray(values, dtype=np.float64).reshape(-1).tolist()]
+
+
+@pytest.mark.parametrize("seed", [0, 7, *HUGE_SEEDS])
+def test_drawn_values_are_numpys_for_any_seed(seed):
+    data = run_json("--seed", str(seed))
+    rng = np.random.default_rng(seed)
+    for key in STEP_KEYS:
+        shape = (4, 2) if key == "W" else (4,) if key == "b" else (1,)
+        expected = np.round(rng.uniform(-1.0, 1.0, size=shape), 2)
+        if key == "f_next":
+            expected = np.round(rng.uniform(0.05, 0.95, size=shape), 2)
+        assert bits(data["inputs"][key]) == bits(expected), key
+
+
+def test_a_drawn_negative_zero_keeps_its_sign():
+    W = step_values(2, 3, 4, {})[0]["W"]
+    assert W[4][4] == 0 and math.copysign(1, W[4][4]) == -1
+    shown = run_json("--hidden", "2", "--input-size", "3", "--seed", "4")["inputs"]["W"]
+    assert bits(shown) == bits(W)
+
+
+# ---------------------------------------------------------------------------------------------
+# The finite-difference check catches a wrong gradient
+# ---------------------------------------------------------------------------------------------
+
+cells = st.tuples(st.integers(1, 4), st.integers(1, 6), st.integers(0, 10**9), st.sampled_from(lstm.ORDERS),
+                  st.sampled_from([1.0, 3.0, 0.2]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(cells, st.sampled_from(GRAD_KEYS), st.sampled_from([1.01, -1.0, 0.0]))
+def test_a_wrong_gradient_is_caught(cell, key, factor):
+    hidden, inputs, seed, order, scale = cell
+    v = step_values(hidden, inputs, seed, {})[0]
+    v["W"] = v["W"] * scale  # larger weights saturate the gates
+    fw, grads = step_pass(v, order)
+    moved = float(np.max(np.abs(grads[key] * (factor - 1.0))))
+    grads[key] = grads[key] * factor
+    verdicts = {k: judged < FD_PASS for k, (_, judged) in finite_difference_errors(v, fw, grads, order).items()}
+    assert all(verdicts[k] for k in verdicts if k != key)
+    if moved > 1e-6:  # far above the rounding noise of the differences: the wrong gradient is caught
+        assert not verdicts[key]
+
+
+def test_relative_error():
+    assert rel_error(np.array([1.0]), np.array([1.0 + 1e-9])) == pytest.approx(5e-10, rel=1e-6)
+    assert rel_error(np.array([1.0]), np.array([1.0 + 1e-9]), noise=1e-8) == 0.0
+    assert math.isnan(rel_error(np.array([1.0, math.nan]), np.array([1.0, 1.0])))
+    assert rel_error(np.array([]), np.array([])) == 0.0
+    assert rel_error(np.array([0.0]), np.array([0.0])) == 0.0
+
+
+def test_vectors_show_their_ends_and_corners():
+    assert Vector(np.arange(5.0)).preview() == [0.0, 1.0, 2.0, 3.0, 4.0]
+    assert Vector(np.arange(10.0)).preview() == [0.0, 1.0, 2.0, 3.0, "…", 8.0, 9.0]
+    corners = Vector(np.arange(100.0).reshape(10, 10)).preview()
+    assert corners[0] == [0.0, 1.0, 2.0, 3.0, "…", 8.0, 9.0] and corners[4] == ["…"] * 7
+    assert Vector([[1, 2], [3, 4]]).flat() == [1.0, 2.0, 3.0, 4.0]
+
+
+# ---------------------------------------------------------------------------------------------
+# --values
+# ---------------------------------------------------------------------------------------------
+
+
+def write(tmp_path, data) -> str:
+    path = tmp_path / "v.json"
+    path.write_text(data if isinstance(data, str) else json.dumps(data))
+    return f"@{path}"
+
+
+def test_values_from_a_file_or_a_dict_are_float_arrays(tmp_path):
+    data = {"W": [[0, 1]] * 4, "x": 2, "dh": ["0.5"], "xs": [[1], [2]]}
+    values = lstm.as_values(data)
+    assert {k: a.tolist() for k, a in values.items()} == {"W": [[0.0, 1.0]] * 4, "x": [2.0], "dh": [0.5],
+                                                          "xs": [[1.0], [2.0]]}
+    assert all(a.dtype == np.float64 for a in values.values())
+    assert lstm_grads(values=write(tmp_path, data)).to_dict() == lstm_grads(values=data).to_dict()
+
+
+# ---------------------------------------------------------------------------------------------
+# The API: typed values or text, InputError naming the argument
+# ---------------------------------------------------------------------------------------------
+
+CELL = {"W": [[0.1, 0.2], [0.3, -0.4], [0.5, 0.6], [-0.7, 0.8]], "x": [2.0], "dh": [1.0]}
+
+
+def test_typed_values_and_text_give_the_same_solution(tmp_path):
+    text = lstm_grads(values=write(tmp_path, CELL), hidden="1", seed="3", check="h=0.1",
+                      check_formula="di = dc*g")
+    arrays = lstm_grads(values={k: np.array(v) for k, v in CELL.items()}, hidden=1, seed=3, check=["h=0.1"],
+                        check_formula=["di = dc*g"])
+    named = lstm_grads(values=CELL, hidden=1, seed=3, check={"h": 0.1}, check_formula=["di = dc*g"])
+    assert text.to_dict() == arrays.to_dict() == named.to_dict()
+    assert text.verdict is not None and set(text.verdict.claimed) == {"h", "di"}
+    assert dlcalc.lstm_grads is lstm_grads
+
+
+def test_typed_and_text_targets_give_the_same_sequence():
+    a = lstm_grads(steps="3", loss="mse", target="0.5", input_size=2)
+    b = lstm_grads(steps=3, loss="mse", target=[0.5], input_size="2")
+    c = lstm_grads(steps=3, loss="mse", target=np.full((3, 1), 0.5), input_size=2)
+    assert a.to_dict() == b.to_dict() == c.to_dict()
+    assert a.inputs["targets"].tolist() == [[0.5]] * 3
+
+
+@pytest.mark.parametrize(("kwargs", "argument", "fragment"), [
+    ({"gate_order": "abcd"}, "gate_order", "expected ifog or ifgo"),
+    ({"loss": "l1", "steps": 2}, "loss", "expected sum or mse"),
+    ({"hidden": 0}, "hidden", "expected a size from 1"),
+    ({"input_size": "two"}, "input_size", "expected a number"),
+    ({"seed": -1}, "seed", "expected a seed from 0"),
+    ({"steps": 0}, "steps", "expected 1 to 10000 steps"),
+    ({"target": "1 2"}, "target", "add --steps T"),
+    ({"steps": 2, "target": "1"}, "target", "is for --loss mse"),
+    ({"steps": 2, "loss": "mse", "target": "1 2 3"}, "target", "the target must be T×H"),
+    ({"values": {"Wx": [1]}}, "values", "unknown key 'Wx'"),
+    ({"values": {"x": [1, "a"]}}, "values", "x must be numbers"),
+    ({"values": 3}, "values", "expected @file.json"),
+    ({"check": "di"}, "check", "NAME=VALUES"),
+    ({"check": "dq=1"}, "check", "unknown quantity"),
+    ({"check": "di=1, 2"}, "check", "expected 1 value"),
+    ({"check_formula": "dq = dh"}, "check_formula", "unknown name"),
+    ({"check_formula": [3]}, "check_formula", "expected formula text"),
+    ({"check": "di=0.1", "rtol": -1}, "rtol", "tolerance"),
+])
+def test_bad_input_raises_input_error_naming_the_argument(kwargs, argument, fragment):
+    with pytest.raises(InputError) as error:
+        lstm_grads(**kwargs)
+    assert error.value.argument == argument and fragment in error.value.message, error.value
+
+
+# ---------------------------------------------------------------------------------------------
+# Claims: solution.check on every quantity, formulas, spellings, BPTT
+# ---------------------------------------------------------------------------------------------
+
+
+def test_every_quantity_of_a_step_can_be_claimed():
+    sol = lstm_grads(hidden=2, input_size=3, seed=5)
+    for group, keys in (("forward", FORWARD_KEYS), ("grads", GRAD_KEYS)):
+        for key in keys:
+            values = sol.result[group][key].flat()
+            verdict = sol.check({key: ", ".join(repr(x) for x in values)})
+            assert verdict.passed, key
+            assert verdict.correct == {key: values}
+            wrong = sol.check(f"{key}={values[0] + 0.5!r}")
+            assert not wrong.passed and wrong.details[0].startswith(f"{key}: ✗"), key
+
+
+def test_the_gradients_of_the_pre_activations_are_claimable_by_their_formula_names():
+    sol = lstm_grads()
+    dz = sol.result["grads"]["dz"].flat()  # ifog: δẑ_i, δẑ_f, δẑ_o, δẑ_g
+    for name, value in zip(("di_hat", "df_hat", "do_hat", "dg_hat"), dz, strict=True):
+        assert sol.check({name: f"{value:.6f}"}).passed, name
+    assert sol.check(f"dzi={dz[0]:.5f}").passed and sol.check(f"dz_f={dz[1]:.5f}").passed
+    assert sol.check("di_hat = di*i*(1 - i)").passed  # a formula when the claim is not numbers
+
+
+def test_numeric_claims_keep_their_verdict_text():
+    sol = lstm_grads(check=["h=0.0489"], check_formula="di = dc*g")
+    verdict = sol.verdict.to_dict()
+    assert verdict["claimed"] == {"h": 0.0489, "di": "δc_t ⊙ g_t"} and verdict["passed"] is True
+    assert verdict["correct"]["di"] == "δc_t ⊙ g_t"
+    assert verdict["correct"]["h"] == pytest.approx(0.04888305004042413, rel=1e-13)
+    assert verdict["details"] == [
+        "h: ✓ claimed 0.0489, correct 0.04888305004; accepted by the claim's 4 decimals: 0.04885 ≤ true < 0.04895",
+        "✓ δi_t = δc_t ⊙ g_t equals δc_t ⊙ g_t for all values"]
+    assert verdict["diagnosis"] is None
+
+
+def test_a_claim_names_what_it_claims():
+    sol = lstm_grads()
+    with pytest.raises(InputError, match='names what it claims: "di = dc\\*g" or "di=0.13"'):
+        sol.check("0.13")
+
+
+def test_formula_and_number_claims_go_through_the_same_table():
+    sol = lstm_grads()
+    assert sol.check("di = dc*g").passed
+    assert sol.check({"di": "dc*g"}).passed and sol.check({"di": 0.1312}).passed
+    wrong = sol.check({"di": "dh*g"})
+    assert not wrong.passed and "δh_t stands where δc_t belongs" in wrong.diagnosis
+    both = sol.check({"h": 0.0489, "df": "dc*c_prev"})
+    assert both.passed and set(both.claimed) == {"h", "df"}
+    assert sol.check("δi_t = δc_t ⊙ g_t").passed
+    assert sol.check({"δi_t": 0.1312}).passed and sol.check("dc_{t−1}=-0.1393").passed
+
+
+def test_other_spellings_resolve_to_the_canonical_names():
+    from dlcalc.parse.formula import LEFT
+
+    assert FORMULA_NAMES == tuple(LEFT)
+    assert resolve_name("di_t") == "di" and resolve_name("dc_{t−1}") == "dc_prev"
+    assert resolve_name(r"\delta c_{t-1}") == "dc_prev" and resolve_name("dzi") == "di_hat"
+    assert resolve_name("c_t") == "c" and resolve_name("dh*g") is None and resolve_name("q") is None
+
+
+def test_bptt_claims_are_judged():
+    result = runner.invoke(app, ["lstm-grads", "--steps", "3", "--loss", "mse", "--check", "dW=0.1"])
+    assert result.exit_code == 1 and "dW: ✗ claimed 0.1" in result.stdout, result.output
+    sol = lstm_grads(steps=3, loss="mse")
+    for key in ("dW", "db", "dx", "dh0", "dc0"):
+        values = sol.result["grads"][key].flat()
+        assert sol.check({key: ", ".join(repr(x) for x in values)}).passed, key
+    hs = sol.result["forward"]["h"].flat()
+    assert sol.check({"h": ", ".join(repr(x) for x in hs)}).passed
+    assert sol.check(f"loss={sol.result['loss']!r}").passed and not sol.check("loss=1").passed
+    with pytest.raises(InputError, match="unknown quantity"):
+        sol.check("z_i=0.1")
+    assert sol.check("di = dc*g").passed
+    formula = runner.invoke(app, ["lstm-grads", "--steps", "3", "--check-formula", "di = dc*g"])
+    assert formula.exit_code == 0 and "✓ δi_t = δc_t ⊙ g_t equals" in formula.stdout
+
+
+def modules(*argv: str) -> tuple[subprocess.CompletedProcess, set[str]]:
+    """``python -X importtime -m dlcalc lstm-grads …``: the run, and every module it imported."""
+    run = subprocess.run([sys.executable, "-X", "importtime", "-m", "dlcalc", "lstm-grads", *argv],
+                         capture_output=True, text=True, check=False)
+    return run, {line.split("|")[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
+
+
+def test_sympy_is_imported_only_when_a_formula_is_judged():
+    for argv in ([], ["--check", "di=0.1"], ["--steps", "2", "--check", "dW=0.1", "--json"], ["--latex"]):
+        run, imported = modules(*argv)
+        assert run.returncode in (0, 1) and "finite differences" in run.stdout, (argv, run.stderr[-500:])
+        assert "sympy" not in imported, argv
+    run, imported = modules("--check-formula", "di = dc*g")
+    assert run.returncode == 0 and "sympy" in imported
