@@ -142,7 +142,7 @@ class ClaimTable:
                                  f"numbered {numbers[0]} to {numbers[-1]}", option)
         names = [*self.quantities, *(a for q in self.quantities.values() for a in q.aliases)]
         close = get_close_matches(name, names, n=1)
-        listed = ", ".join(self.quantities) if len(self.quantities) <= 24 else ", ".join(
-            [*list(self.quantities)[:20], "…"])
+        listed = ", ".join(self.quantities) if len(self.quantities) <= 32 else ", ".join(
+            [*list(self.quantities)[:30], "…"])
         raise InputError(f"cannot check {name!r}: unknown quantity" + (f"; did you mean {close[0]}?" if close else "")
                          + f" (checkable: {listed})", option)

@@ -115,6 +115,9 @@ def _judge_one(table: ClaimTable, name: str | None, value: Any, rtol: float | No
         named = _NAMED.fullmatch(text)
         if named and (_is_name(table, named.group(1)) or re.fullmatch(r"[A-Za-z_]\w*", named.group(1))):
             name, text = named.group(1), named.group(2).strip()  # an unknown plain name is reported as such
+    if name is None and table.formula is not None and "=" in text:  # "\delta i_t = ...": the formula's own names
+        key, verdict = table.formula(text)
+        return key, None, verdict
     if name is None:
         if table.default is None:
             raise InputError(table.unnamed, option)

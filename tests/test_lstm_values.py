@@ -118,6 +118,7 @@ def test_claimed_values_of_a_step():
                          ).exit_code == 0
     sol = dlcalc.lstm_grads()
     assert sol.check(f"δi_t = {di:.6f}").passed and sol.check({"di": round(di, 6)}).passed
+    assert sol.check(r"\delta i_t = \delta c_t \odot g_t").passed  # a formula in its own spelling, unnamed
     with pytest.raises(dlcalc.InputError, match="names what it claims"):
         sol.check("0.13")
 

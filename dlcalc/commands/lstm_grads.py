@@ -10,6 +10,7 @@ import typer
 
 from dlcalc.commands import AtolOpt, JsonOpt, LatexOpt, MarkdownOpt, RtolOpt, command_app, examples, finish, output_mode
 from dlcalc.errors import InputError
+from dlcalc.parse.formula.names import LEFT
 
 if TYPE_CHECKING:  # imported when the command runs, not when its module loads
     from dlcalc.solution import ClaimTable, Solution, Verdict
@@ -20,9 +21,8 @@ app = command_app()
 GATE_ORDER = click.Choice(["ifog", "ifgo"])
 LOSS = click.Choice(["sum", "mse"])
 
-FORMULA_NAMES = ("do", "dc", "di", "df", "dg", "dc_prev", "di_hat", "df_hat", "do_hat", "dg_hat")
-"""The gradients a claimed formula may define: the keys of :data:`dlcalc.parse.formula.LEFT`, written out
-because importing that package imports sympy, which only a formula being judged should."""
+FORMULA_NAMES = tuple(LEFT)
+"""The gradients a claimed formula may define."""
 
 EXAMPLES = examples(
     "dlcalc lstm-grads",

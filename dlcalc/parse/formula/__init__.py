@@ -61,7 +61,21 @@ absolute value ``|x_t|`` (sympy's form of a root of a square like ``(x^2)^(1/2)`
 """
 
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from dlcalc.parse.formula.names import LEFT, MAX_LENGTH, NAMES
-from dlcalc.parse.formula.parser import parse_formula
+
+if TYPE_CHECKING:
+    import sympy as sp
 
 __all__ = ["LEFT", "MAX_LENGTH", "NAMES", "parse_formula"]
+
+
+def parse_formula(text: str, option: str = "--check-formula") -> tuple[str, sp.Expr]:
+    """``LEFT = RIGHT`` as the canonical name of the left side and the right side in sympy (see above);
+    sympy is imported only now, so the names can be read without it."""
+    from dlcalc.parse.formula.parser import parse_formula as parse
+
+    return parse(text, option)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-import sympy as sp
-
 from dlcalc.errors import InputError
 from dlcalc.parse.formula.names import (
     CANDIDATES,
@@ -197,6 +195,8 @@ class Lexer:
         if len(whole) + len(frac) > MAX_DIGITS:
             raise self.error(f"the number at column {i + 1} has more than {MAX_DIGITS} digits")
         scale = 10 ** len(frac)
+        import sympy as sp  # the lexer reads names without sympy; a number is already a sympy value
+
         value = sp.Rational(int(whole or "0") * scale + int(frac or "0"), scale)
         if max(value.p.bit_length(), value.q.bit_length()) > MAX_NUMBER_BITS:
             raise self.error(f"the number at column {i + 1} is too large (over {MAX_NUMBER_BITS} bits)")
