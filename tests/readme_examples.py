@@ -5,6 +5,11 @@ printed when stdout is not a terminal). No pytest here, so CI can run it against
 
     python tests/readme_examples.py --update                 # rewrite the outputs, then read the diff
     python tests/readme_examples.py --installed PATH/dlcalc  # run every example with that executable
+
+An output matches when its text is the same except for floating-point digits that a machine's numpy
+(its BLAS and its SIMD exp/tanh) decides: two numbers match when they agree to 1e-9 relatively, or
+when both are below 1e-6 in size, such as the finite-difference errors of a correct gradient
+(rounding noise; 8.0e-11 on one CPU, 1.0e-10 on another). Every other character must be identical.
 """
 
 from __future__ import annotations
@@ -20,6 +25,27 @@ ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 BLOCK = re.compile(r"```console\n(.*?)```", re.DOTALL)
 ENV = {"NO_COLOR": "1", "COLUMNS": "100"}
+NUMBER = re.compile(r"[-−]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+NOISE = 1e-6
+
+
+def _value(token: str) -> float:
+    return float(token.replace("−", "-"))
+
+
+def same_output(expected: str, got: str) -> bool:
+    """Whether ``got`` reads as ``expected``: identical text, numbers equal up to float rounding (above)."""
+    if expected == got:
+        return True
+    if NUMBER.sub("#", expected) != NUMBER.sub("#", got):
+        return False
+    for want, have in zip(NUMBER.findall(expected), NUMBER.findall(got), strict=True):
+        if want == have:
+            continue
+        a, b = _value(want), _value(have)
+        if not (abs(a - b) <= 1e-9 * max(abs(a), abs(b)) or max(abs(a), abs(b)) < NOISE):
+            return False
+    return True
 
 
 def examples(text: str) -> list[tuple[str, str]]:
@@ -71,7 +97,7 @@ def check_installed(executable: str) -> int:
         words = shlex.split(command)
         done = subprocess.run([executable, *words[1:]], capture_output=True, text=True, cwd=ROOT,
                               env=dict(os.environ, **ENV), check=False)
-        if (done.stdout + done.stderr).rstrip("\n") != expected.rstrip("\n"):
+        if not same_output(expected.rstrip("\n"), (done.stdout + done.stderr).rstrip("\n")):
             failures += 1
             print(f"README example differs: {command}")
     print(f"{len(cases) - failures} passed, {failures} failed")
