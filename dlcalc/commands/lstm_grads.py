@@ -75,10 +75,10 @@ def lstm_grads(hidden: int | str | None = None, input_size: int | str | None = N
         seed=as_int(seed, "--seed"), order=gate_order, steps=as_int(steps, "--steps") if steps is not None else None,
         loss=loss, target=_target(target) if target is not None else None)
     if formulas or symbolic:
-        from dlcalc.symbolic.lstm import derive, formulas_solution, symbolic_check
+        from dlcalc.symbolic.lstm import formulas_solution, symbolic_check
 
         if formulas:
-            formulas_solution(sol, derive())
+            formulas_solution(sol)
         else:
             symbolic_check(sol)
     if sol.claims is not None:
