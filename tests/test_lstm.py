@@ -550,3 +550,31 @@ def test_sympy_is_imported_only_when_a_formula_is_judged():
         assert "sympy" not in imported, argv
     run, imported = modules("--check-formula", "di = dc*g")
     assert run.returncode == 0 and "sympy" in imported
+
+
+def test_the_finite_differences_taken_do_not_grow_with_the_cell(monkeypatch):
+    from dlcalc.core.lstm import gradcheck
+    from dlcalc.core.lstm.cell import Arrays, step_pass
+
+    taken: list[int] = []
+    original = gradcheck.numeric_gradient
+
+    def counting(function, point, eps=gradcheck.FD_EPS, indices=None):
+        taken.append(point.size if indices is None else len(indices))
+        return original(function, point, eps, indices)
+
+    monkeypatch.setattr(gradcheck, "numeric_gradient", counting)
+    rng = np.random.default_rng(0)
+    counts = {}
+    for hidden in (8, 64, 256):
+        v: Arrays = {"W": rng.uniform(-1, 1, (4 * hidden, hidden + 3)), "b": rng.uniform(-1, 1, 4 * hidden),
+                     "x": rng.uniform(-1, 1, 3), "h_prev": rng.uniform(-1, 1, hidden),
+                     "c_prev": rng.uniform(-1, 1, hidden), "dh": rng.uniform(-1, 1, hidden),
+                     "dc_next": rng.uniform(-1, 1, hidden), "f_next": rng.uniform(0, 1, hidden)}
+        fw, grads = step_pass(v, "ifog")
+        taken.clear()
+        errors = gradcheck.finite_difference_errors(v, fw, grads, "ifog", max_entries=32)
+        assert all(judged < gradcheck.FD_PASS for _, judged in errors.values())
+        counts[hidden] = sum(taken)
+    assert counts[64] == counts[256] <= 32 * 11  # eleven arrays, at most 32 entries of each
+    assert counts[8] < counts[64]  # a small cell's arrays are taken whole

@@ -26,7 +26,7 @@ MAX_HIDDEN = 4096  # DLCALC_MAX_HIDDEN raises it
 MAX_WORK = 2_000_000_000  # multiply-adds of a run; DLCALC_MAX_WORK raises it
 MAX_STEPS = 10_000
 MAX_SEED = 2**128
-FD_ENTRIES = 4000  # entries of each array the finite-difference check of one step perturbs, at most
+FD_ENTRIES = 256  # entries of each array the finite-difference check of one step perturbs, at most
 FD_MIN_ENTRIES = 12  # ... and at least (as BPTT's check): a cell that cannot afford this is refused
 
 Arrays = dict[str, np.ndarray]
