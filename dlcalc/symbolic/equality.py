@@ -96,7 +96,7 @@ def counterexample(left: sp.Expr, right: sp.Expr, *, seed: int = 0,
 
 
 def _value(expr: sp.Expr, point: dict[sp.Symbol, sp.Rational]) -> Any:
-    value = sp.sympify(expr.xreplace(point)).evalf(DIGITS)
+    value = expr.xreplace(point).evalf(DIGITS)
     if not value.is_number or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or not value.is_real:
         return None
     return value
