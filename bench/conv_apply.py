@@ -1,4 +1,4 @@
-"""Speed and memory of conv-apply's vectorised core (``dlcalc.core.conv_apply.apply.apply_kernel``).
+"""Speed and memory of conv-apply's vectorised core (``dlcalc.core.conv_apply.kernel.apply_kernel``).
 
 Run: ``python bench/conv_apply.py [--rounds 7]`` (needs scipy: ``pip install -e '.[bench]'``).
 Record the printed table in BENCHMARKS.md. Exits 1 when a target is missed or a result disagrees
@@ -52,7 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout'
 
 from dlcalc.commands.conv_apply import apply_problem  # noqa: E402
 from dlcalc.core.conv_apply import ApplySpec  # noqa: E402
-from dlcalc.core.conv_apply import kernel as apply  # noqa: E402
+from dlcalc.core.conv_apply.kernel import BLOCK_ELEMENTS, apply_kernel  # noqa: E402
 
 try:
     import scipy
@@ -164,7 +164,7 @@ def case_single(table: Table, directory: str, rounds: int, rng: np.random.Genera
     x, k = spec.x.array[0], spec.w.array[0, 0]  # the very arrays dlcalc reads (x memory-mapped)
     table.section("1. single channel 1024×1024 f64, 5×5, valid, stride 1 (dlcalc/scipy)")
     functions = {
-        "dlcalc apply_kernel": lambda: apply.apply_kernel(spec),
+        "dlcalc apply_kernel": lambda: apply_kernel(spec),
         "scipy correlate2d valid (reference)": lambda: correlate2d(x, k, mode="valid"),
     }
     results = {name: f() for name, f in functions.items()}  # warm-up and agreement
@@ -185,7 +185,7 @@ def case_multi(table: Table, directory: str, rounds: int, rng: np.random.Generat
     x, w = spec.x.array, spec.w.array
     table.section("2. 64→64 channels 128×128 f64, 3×3, pad 0, stride 1 (dlcalc/im2col)")
     functions = {
-        "dlcalc apply_kernel": lambda: apply.apply_kernel(spec),
+        "dlcalc apply_kernel": lambda: apply_kernel(spec),
         "im2col + one matmul (reference)": lambda: im2col_reference(x, w),
     }
     results = {name: f() for name, f in functions.items()}
@@ -220,7 +220,7 @@ def case_memory(table: Table, directory: str, rng: np.random.Generator) -> None:
         spec, build_peak = traced_peak(lambda: apply_problem(
             f"@{x_path}", f"@{w_path}"))
         mapped = is_memory_mapped(spec.x.array)
-        out, apply_peak = traced_peak(lambda: apply.apply_kernel(spec))
+        out, apply_peak = traced_peak(lambda: apply_kernel(spec))
         out_bytes = out.nbytes
         del out
     finally:
@@ -253,8 +253,7 @@ def main() -> int:
         case_multi(table, directory, args.rounds, rng)
         case_memory(table, directory, rng)
     print(f"rounds: {args.rounds}, python {platform.python_version()}, numpy {np.__version__}, "
-          f"scipy {scipy.__version__}, {os.cpu_count()} CPUs, BLOCK_ELEMENTS = "
-          f"{apply.BLOCK_ELEMENTS}")
+          f"scipy {scipy.__version__}, {os.cpu_count()} CPUs, BLOCK_ELEMENTS = {BLOCK_ELEMENTS}")
     return 1 if table.failed else 0
 
 

@@ -33,8 +33,9 @@ POINTS = 3  # random points tried before the canonical form
 
 @dataclass(frozen=True)
 class Equality:
-    """The decision: ``equal``, ``method`` ("canonical form", "counterexample" or "simplify") and, when
-    the sides differ, a ``point`` where they do."""
+    """The decision: ``equal``, ``method`` ("counterexample", "canonical form", "simplify", or "numeric"
+    when simplify stalls on a difference that is zero at every point tried) and, when the sides differ,
+    a ``point`` where they do."""
 
     equal: bool
     method: str
@@ -180,7 +181,8 @@ class _Canonical:
         if not self.exponents:
             return None
         for k, e in enumerate(self.exponents):  # the usual case: a multiple of one exponent, plus a constant
-            ratio = sp.cancel(sp.diff(u, next(iter(e.free_symbols))) / sp.diff(e, next(iter(e.free_symbols))))
+            variable = min(e.free_symbols, key=str)
+            ratio = sp.cancel(sp.diff(u, variable) / sp.diff(e, variable))
             if ratio.is_Rational and not sp.cancel(u - ratio * e).free_symbols:
                 weights = [sp.Integer(0)] * len(self.exponents)
                 weights[k] = ratio

@@ -89,11 +89,6 @@ def agreement(key: str) -> Equality:
     return equal(ours, derive()[key])
 
 
-def agrees(key: str) -> bool:
-    """Whether our formula for ``key`` equals sympy's derivative of the cell, for all values."""
-    return agreement(key).equal
-
-
 @cache
 def expanded(key: str) -> sp.Expr:
     """The formula for ``key`` in the primitive quantities (once per process)."""
@@ -116,12 +111,12 @@ def formulas_solution(sol: Solution) -> None:
                  latex=f"{_latex_left(key)} = {to_latex(formula)}")
         sol.add_check(f"{LEFT.get(key, key)} symbolically", "sympy", ok,
                       f"sympy's {where} of L = δh_t·o_t·tanh(c_t) + δc_{{t+1}}·f_{{t+1}}·c_t minus the formula "
-                      f"is 0 ({decision.detail})")
+                      + ("cancels to 0" if decision.method == "canonical form" else f"is 0 ({decision.detail})"))
 
 
 def symbolic_check(sol: Solution) -> None:
     """``--symbolic``: one check that every backward formula equals sympy's derivative of the cell."""
-    bad = [key for key in ORDER if not agrees(key)]
+    bad = [key for key in ORDER if not agreement(key).equal]
     sol.add_check("the formulas symbolically", "sympy", not bad,
                   "each backward formula above equals sympy's derivative of the cell, for all values" if not bad
                   else f"differs for {', '.join(bad)}")

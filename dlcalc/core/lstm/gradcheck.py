@@ -13,6 +13,7 @@ from collections.abc import Callable
 import numpy as np
 
 from dlcalc.core.lstm.cell import Arrays, gate_slices, sigmoid, surrogate_loss
+from dlcalc.core.lstm.values import FD_ENTRIES
 
 FD_EPS = 1e-6
 FD_PASS = 1e-6  # a gradient passes when its judged relative error is below this
@@ -67,7 +68,7 @@ def _both(analytic: np.ndarray, numeric: np.ndarray, noise: float) -> tuple[floa
 
 
 def finite_difference_errors(v: Arrays, fw: Arrays, grads: Arrays, order: str,
-                             max_entries: int = 256) -> dict[str, tuple[float, float]]:
+                             max_entries: int = FD_ENTRIES) -> dict[str, tuple[float, float]]:
     """The largest relative error of every gradient against central differences of the loss.
 
     Parameters and inputs (W, b, x, h_{t−1}, c_{t−1}) are perturbed in the real cell; the
